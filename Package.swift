@@ -1,0 +1,72 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "butler-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "butler", targets: ["butler"]),
+        .library(name: "ButlerServer", targets: ["ButlerServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Domain: config model, key-value rules, base conversion, errors. No HTTP, no NIO.
+        .target(
+            name: "ButlerCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Durable stores (SQLite through GRDB).
+        .target(
+            name: "ButlerStore",
+            dependencies: [
+                "ButlerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Hummingbird routes, middleware and the composition root `buildApplication(config:)`.
+        .target(
+            name: "ButlerServer",
+            dependencies: [
+                "ButlerCore",
+                "ButlerStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The `butler` command: argument parsing, config loading, run.
+        .executableTarget(
+            name: "butler",
+            dependencies: [
+                "ButlerCore",
+                "ButlerServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ButlerCoreTests", dependencies: ["ButlerCore"]),
+        .testTarget(name: "ButlerStoreTests", dependencies: ["ButlerCore", "ButlerStore"]),
+        .testTarget(
+            name: "ButlerServerTests",
+            dependencies: [
+                "ButlerCore",
+                "ButlerServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["ButlerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,172 @@
+import Foundation
+
+/// Butler's configuration: the `Butler:` section of Butler's YAML config file, decoded once at start-up.
+///
+/// Key names are Butler's (see `config/production_template.yaml`). Sections this implementation doesn't
+/// use yet are accepted and ignored (`ButlerConfig.acceptedSections`); any other unknown key gives a
+/// warning. Relative paths in the config resolve against the working directory, as in Butler.
+public struct ButlerConfig: Equatable, Sendable {
+    /// `Butler.logLevel`; `--loglevel` overrides it.
+    public var logLevel: LogLevel = .info
+    /// `Butler.fileLogging`: also write logs to daily files in `logDirectory`.
+    public var fileLogging: Bool = false
+    /// `Butler.logDirectory`: where daily log files go (`butler.YYYY-MM-DD.log`).
+    public var logDirectory: String = "log"
+    /// `Butler.restServerConfig`.
+    public var restServer: RestServerConfig = .init()
+    /// `Butler.restServerEndpointsEnable`: which REST routes exist.
+    public var endpoints: EndpointSwitches = .init()
+    /// `Butler.keyValueStore`.
+    public var keyValueStore: KeyValueStoreConfig = .init()
+    /// `Butler.database` (beyond Butler): where durable state lives.
+    public var database: DatabaseConfig = .init()
+
+    public init() {}
+}
+
+extension ButlerConfig: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case logLevel, fileLogging, logDirectory
+        case restServer = "restServerConfig"
+        case endpoints = "restServerEndpointsEnable"
+        case keyValueStore, database
+    }
+
+    /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
+    public static let acceptedSections: Set<String> = [
+        "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
+        "thirdPartyToolsCredentials", "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
+        "qlikSenseLicense", "teamsNotification", "slackNotification", "emailNotification", "incidentTool",
+        "webhookNotification", "scheduler", "mqttConfig", "udpServerConfig", "fileCopyApprovedDirectories",
+        "fileMoveApprovedDirectories", "fileDeleteApprovedDirectories", "restServerApiDocGenerate",
+        "restServerEndpointsConfig", "startTaskFilter", "serviceMonitor", "qlikSenseCloud", "cert",
+        "configEngine", "configQRS", "configDirectories",
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.warnAboutUnknownKeys(CodingKeys.self, alsoKnown: Self.acceptedSections)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        logLevel = try container.value(.logLevel, default: .info)
+        fileLogging = try container.value(.fileLogging, default: false)
+        logDirectory = try container.value(.logDirectory, default: "log")
+        restServer = try container.value(.restServer, default: .init())
+        endpoints = try container.value(.endpoints, default: .init())
+        keyValueStore = try container.value(.keyValueStore, default: .init())
+        database = try container.value(.database, default: .init())
+    }
+}
+
+/// `Butler.restServerConfig`: where the REST API listens.
+public struct RestServerConfig: Equatable, Sendable, Decodable {
+    /// `enable`: run the REST API at all.
+    public var enable: Bool = true
+    /// `serverHost`: the address to listen on (`0.0.0.0` for every interface).
+    public var serverHost: String = "127.0.0.1"
+    /// `serverPort`: the TCP port (0 lets the OS choose one; tests use that).
+    public var serverPort: Int = 8080
+    /// `tls`: HTTPS on `serverPort` when enabled.
+    public var tls: TLSConfig = .init()
+
+    public init(enable: Bool = true, serverHost: String = "127.0.0.1", serverPort: Int = 8080, tls: TLSConfig = .init()) {
+        self.enable = enable
+        self.serverHost = serverHost
+        self.serverPort = serverPort
+        self.tls = tls
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enable, serverHost, serverPort, tls
+    }
+
+    public init(from decoder: any Decoder) throws {
+        // Butler's second, internal server is not needed here; its port is accepted and ignored.
+        try decoder.warnAboutUnknownKeys(CodingKeys.self, alsoKnown: ["backgroundServerPort"])
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enable = try container.value(.enable, default: true)
+        serverHost = try container.value(.serverHost, default: "127.0.0.1")
+        serverPort = try container.integer(.serverPort, in: 0...65535, default: 8080)
+        tls = try container.value(.tls, default: .init())
+    }
+}
+
+/// `Butler.restServerConfig.tls`: PEM files for HTTPS.
+public struct TLSConfig: Equatable, Sendable, Decodable {
+    public var enable: Bool = false
+    /// `cert`: the server certificate (chain), PEM.
+    public var cert: String?
+    /// `key`: the private key, PEM.
+    public var key: String?
+    /// `ca`: an optional CA bundle, PEM; when set, clients must present a certificate it signed.
+    public var ca: String?
+
+    public init(enable: Bool = false, cert: String? = nil, key: String? = nil, ca: String? = nil) {
+        self.enable = enable
+        self.cert = cert
+        self.key = key
+        self.ca = ca
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enable, cert, key, ca
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.warnAboutUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enable = try container.value(.enable, default: false)
+        cert = try container.decodeIfPresent(String.self, forKey: .cert)
+        key = try container.decodeIfPresent(String.self, forKey: .key)
+        ca = try container.decodeIfPresent(String.self, forKey: .ca)
+        if enable {
+            for (codingKey, value) in [(CodingKeys.cert, cert), (.key, key)] where (value ?? "").isEmpty {
+                throw ConfigError(container.codingPath + [codingKey], "is required when tls.enable is true (path of a PEM file)")
+            }
+        }
+    }
+}
+
+/// `Butler.keyValueStore`.
+public struct KeyValueStoreConfig: Equatable, Sendable, Decodable {
+    /// `enable`: kept for Butler compatibility; as in Butler, only the `keyValueStore` endpoint switch
+    /// decides whether the KV routes exist.
+    public var enable: Bool = true
+    /// `maxKeysPerNamespace`: the most keys one namespace may hold (Butler ignored it; we enforce it).
+    public var maxKeysPerNamespace: Int = 1000
+
+    public init(enable: Bool = true, maxKeysPerNamespace: Int = 1000) {
+        self.enable = enable
+        self.maxKeysPerNamespace = maxKeysPerNamespace
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enable, maxKeysPerNamespace
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.warnAboutUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enable = try container.value(.enable, default: true)
+        maxKeysPerNamespace = try container.integer(.maxKeysPerNamespace, in: 1...Int(Int32.max), default: 1000)
+    }
+}
+
+/// `Butler.database` (beyond Butler, whose key-value store lived in memory only).
+public struct DatabaseConfig: Equatable, Sendable, Decodable {
+    /// `file`: the SQLite file for durable state (key-value pairs); its directory is created if missing.
+    public var file: String = "data/butler.sqlite"
+
+    public init(file: String = "data/butler.sqlite") {
+        self.file = file
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case file
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.warnAboutUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        file = try container.value(.file, default: "data/butler.sqlite")
+        if file.isEmpty { throw ConfigError(container.codingPath + [CodingKeys.file], "expected a file path, found an empty string") }
+    }
+}

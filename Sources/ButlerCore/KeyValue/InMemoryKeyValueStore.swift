@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// A key-value store that lives in memory only: for tests, and for `database.file: ":memory:"`-style
+/// setups that want Butler's original (non-durable) behaviour.
+public final class InMemoryKeyValueStore: KeyValueStore {
+    private let table = Mutex(KeyValueTable())
+
+    public init() {}
+
+    public func namespaces() async throws -> [String] {
+        table.withLock { $0.namespaces }
+    }
+
+    public func get(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
+        table.withLock { $0.get(namespace: namespace, key: key, now: now) }
+    }
+
+    public func keys(namespace: String, now: Date) async throws -> [String]? {
+        table.withLock { $0.keys(namespace: namespace, now: now) }
+    }
+
+    public func set(_ pair: KeyValuePair, maxKeysPerNamespace: Int?, now: Date) async throws -> KeyValueWriteOutcome {
+        try table.withLock { table in
+            let change = try table.planSet(pair, maxKeysPerNamespace: maxKeysPerNamespace, now: now)
+            table.apply(change)
+            guard case .upsert(_, _, _, _, let outcome) = change else { return .created }
+            return outcome
+        }
+    }
+
+    public func delete(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
+        table.withLock { table in
+            let (change, lookup) = table.planDelete(namespace: namespace, key: key, now: now)
+            if let change { table.apply(change) }
+            return lookup
+        }
+    }
+
+    public func deleteNamespace(_ namespace: String) async throws -> Bool {
+        table.withLock { table in
+            guard let change = table.planDeleteNamespace(namespace) else { return false }
+            table.apply(change)
+            return true
+        }
+    }
+
+    public func purgeExpired(now: Date) async throws -> Int {
+        table.withLock { table in
+            let count = table.expiredCount(now: now)
+            table.apply(.purge(now: now))
+            return count
+        }
+    }
+}

@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Domain: config model, key-value rules, base conversion, errors. No HTTP, no NIO.
@@ -41,7 +44,11 @@ let package = Package(
                 "ButlerCore",
                 "ButlerStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -53,11 +60,15 @@ let package = Package(
                 "ButlerCore",
                 "ButlerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ButlerCoreTests", dependencies: ["ButlerCore"]),
-        .testTarget(name: "ButlerStoreTests", dependencies: ["ButlerCore", "ButlerStore"]),
+        .testTarget(
+            name: "ButlerStoreTests",
+            dependencies: ["ButlerCore", "ButlerStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "ButlerServerTests",
             dependencies: [

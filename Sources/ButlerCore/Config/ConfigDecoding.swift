@@ -105,9 +105,7 @@ extension DecodingError {
         case is String.Type: return "a string"
         case is [String].Type: return "a list of strings"
         default:
-            let name = "\(type)"
-            if name.hasPrefix("Array") { return "a list" }
-            return "a mapping (\(name))"
+            return "\(type)".hasPrefix("Array") ? "a list" : "a mapping"
         }
     }
 }

@@ -34,4 +34,5 @@ Butler:
 
   mqttConfig:
     enable: false
+
 """

@@ -10,3 +10,18 @@ public enum LogLevel: String, CaseIterable, Codable, Sendable {
         self = level
     }
 }
+
+import Logging
+
+extension LogLevel {
+    /// The swift-log level: `verbose` and `debug` both map to `.debug`, `silly` to `.trace`.
+    public var loggerLevel: Logger.Level {
+        switch self {
+        case .error: .error
+        case .warn: .warning
+        case .info: .info
+        case .verbose, .debug: .debug
+        case .silly: .trace
+        }
+    }
+}

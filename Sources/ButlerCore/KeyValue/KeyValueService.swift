@@ -30,7 +30,9 @@ public struct KeyValueService: Sendable {
     @discardableResult
     public func set(namespace: String, key: String, value: String, ttl: Int) async throws -> KeyValueWriteOutcome {
         let now = clock.now
-        let expiresAt = ttl > 0 ? now.addingTimeInterval(Double(ttl) / 1000) : nil
+        // Expiry in whole milliseconds since 1970, the unit stores keep.
+        let expiresAt = ttl > 0
+            ? Date(timeIntervalSince1970: ((now.timeIntervalSince1970 * 1000).rounded(.up) + Double(ttl)) / 1000) : nil
         let pair = KeyValuePair(namespace: namespace, key: key, value: value, expiresAt: expiresAt)
         return try await store.set(pair, maxKeysPerNamespace: maxKeysPerNamespace, now: now)
     }

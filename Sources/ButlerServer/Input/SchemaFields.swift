@@ -1,0 +1,99 @@
+import Foundation
+
+/// Reads the fields of one part of a request (`body`, `querystring` or `params`) the way Butler's
+/// Fastify schemas do: with AJV's type coercion (`"true"` → true, `"1500"` → 1500, `123` → `"123"`),
+/// and failures reported as `FST_ERR_VALIDATION` with AJV's wording
+/// (`body must have required property 'key'`, `body/ttl must be number`).
+public struct SchemaFields: Sendable {
+    /// The part's name in messages: `body`, `querystring` or `params`.
+    public let part: String
+    private let fields: [String: JSONValue]
+
+    public init(part: String, fields: [String: JSONValue]) {
+        self.part = part
+        self.fields = fields
+    }
+
+    /// A request body that must be a JSON object (Fastify: `body must be object` otherwise, also for
+    /// a missing body).
+    public init(body: JSONValue?) throws {
+        guard case .object(let fields) = body else {
+            throw ButlerHTTPError.validation("body must be object")
+        }
+        self.init(part: "body", fields: fields)
+    }
+
+    /// Query parameters (strings, coerced on demand).
+    public init(query: [String: String]) {
+        self.init(part: "querystring", fields: query.mapValues { .string($0) })
+    }
+
+    /// Whether the field is present (and not null).
+    public func contains(_ name: String) -> Bool {
+        if case .some(let value) = fields[name], value != .null { return true }
+        return false
+    }
+
+    /// A string field; numbers and booleans are turned into their text.
+    /// - Throws: a validation error when `required` and absent, or when the value is an object or array.
+    public func string(_ name: String, required: Bool = false) throws -> String? {
+        switch fields[name] {
+        case .none, .some(.null):
+            if required { throw missing(name) }
+            return nil
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return Self.text(of: number)
+        case .some: throw mustBe(name, "string")
+        }
+    }
+
+    /// A numeric field; numeric strings are parsed.
+    public func number(_ name: String, required: Bool = false) throws -> Double? {
+        switch fields[name] {
+        case .none, .some(.null):
+            if required { throw missing(name) }
+            return nil
+        case .number(let number): return number
+        case .string(let text):
+            guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+                throw mustBe(name, "number")
+            }
+            return number
+        case .bool(let flag): return flag ? 1 : 0
+        case .some: throw mustBe(name, "number")
+        }
+    }
+
+    /// A boolean field; `"true"`/`"false"` (any case) and 1/0 are accepted.
+    public func boolean(_ name: String, required: Bool = false) throws -> Bool? {
+        switch fields[name] {
+        case .none, .some(.null):
+            if required { throw missing(name) }
+            return nil
+        case .bool(let flag): return flag
+        case .string(let text):
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: throw mustBe(name, "boolean")
+            }
+        case .number(let number) where number == 0 || number == 1: return number == 1
+        case .some: throw mustBe(name, "boolean")
+        }
+    }
+
+    private func missing(_ name: String) -> ButlerHTTPError {
+        .validation("\(part) must have required property '\(name)'")
+    }
+
+    private func mustBe(_ name: String, _ type: String) -> ButlerHTTPError {
+        .validation("\(part)/\(name) must be \(type)")
+    }
+
+    /// A number as JavaScript prints it: integers without a fraction (`123`, not `123.0`).
+    static func text(of number: Double) -> String {
+        if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
+        return String(number)
+    }
+}

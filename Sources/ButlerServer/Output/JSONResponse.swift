@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+
+/// Builds Butler's JSON responses (`application/json; charset=utf-8`), with the status each route's
+/// contract gives.
+public enum JSONResponse {
+    public static let contentType = "application/json; charset=utf-8"
+    /// Butler sends some JSON bodies as pre-serialised strings, labelled `text/plain`.
+    public static let textContentType = "text/plain; charset=utf-8"
+
+    /// Encodes `value` as the response body.
+    /// - Parameter contentType: `textContentType` where Butler's route sends its JSON as text.
+    public static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, contentType: String = contentType
+    ) throws -> Response {
+        let data = try encoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The encoder for every JSON body: keys sorted (Foundation's encoder on Linux has no stable key
+    /// order otherwise), `/` not escaped.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// An empty response: Butler's 204s have no body at all (not `{}`).
+    public static func noContent() -> Response {
+        Response(status: .noContent)
+    }
+}

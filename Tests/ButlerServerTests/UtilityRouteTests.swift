@@ -58,7 +58,8 @@ struct UtilityRouteTests {
         try await withButler { client in
             let response = try await client.send(.get, "/v4/base16tobase62?base16=ABC")
             #expect(response.status == .ok)
-            #expect(response.json == ["base16": "ABC", "base62": "Ik"]  // 0xABC = 2748 = 44·62 + 20)
+            // 0xABC = 2748 = 44·62 + 20
+            #expect(response.json == ["base16": "ABC", "base62": "Ik"])
         }
     }
 

@@ -48,6 +48,15 @@ public struct ButlerHTTPError: Error, HTTPResponseError, Equatable {
         self.init(status, error.message)
     }
 
+    /// Node's reason phrase (Butler's clients see these), where it differs from RFC 9110's.
+    static func reasonPhrase(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 413: "Payload Too Large"
+        case 422: "Unprocessable Entity"
+        default: status.reasonPhrase
+        }
+    }
+
     private struct Body: Encodable {
         let statusCode: Int
         let code: String?
@@ -61,7 +70,7 @@ public struct ButlerHTTPError: Error, HTTPResponseError, Equatable {
 
     /// The response with Butler's error body.
     public func response() -> Response {
-        let body = Body(statusCode: status.code, code: code, error: status.reasonPhrase, message: message)
+        let body = Body(statusCode: status.code, code: code, error: Self.reasonPhrase(status), message: message)
         let data = (try? JSONResponse.encoder().encode(body)) ?? Data()
         var fields = headers
         fields[.contentType] = JSONResponse.contentType

@@ -77,7 +77,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["ButlerCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["butler"]),
     ],
     swiftLanguageModes: [.v6]
 )

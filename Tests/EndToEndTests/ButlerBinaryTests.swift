@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The built `butler` binary, end to end: durability across SIGKILL, start-up failures, per-client limits.
+@Suite("butler binary end to end", .serialized)
+struct ButlerBinaryTests {
+    @Test func acknowledgedPairsSurviveSIGKILL() async throws {
+        let butler = try ButlerProcess()
+        try await butler.start()
+        var acknowledged: [String: String] = [:]
+        // Sequential writes, then concurrent ones; each counts once it has been answered with 201.
+        for index in 0..<100 {
+            let value = "value \(index) ü \"q\""
+            let json = #"{"key":"k\#(index)","value":"value \#(index) ü \"q\"","ttl":"\#(index % 2 == 0 ? 0 : 3_600_000)"}"#
+            if try await butler.request("POST", "/v4/keyvalues/ns\(index % 3)", json: json).status == 201 {
+                acknowledged["ns\(index % 3)/k\(index)"] = value
+            }
+        }
+        let concurrent = try await withThrowingTaskGroup(of: (String, String)?.self) { group in
+            for index in 100..<300 {
+                group.addTask {
+                    let json = #"{"key":"k\#(index)","value":"v\#(index)"}"#
+                    let status = try await butler.request("POST", "/v4/keyvalues/ns\(index % 3)", json: json).status
+                    return status == 201 ? ("ns\(index % 3)/k\(index)", "v\(index)") : nil
+                }
+            }
+            var results: [(String, String)] = []
+            for try await result in group { if let result { results.append(result) } }
+            return results
+        }
+        for (key, value) in concurrent { acknowledged[key] = value }
+        #expect(acknowledged.count == 300)
+        #expect(try await butler.request("DELETE", "/v4/keyvalues/ns0/k0").status == 204)
+        acknowledged["ns0/k0"] = nil
+
+        butler.kill()
+        try await butler.start()
+
+        for (path, value) in acknowledged {
+            let parts = path.split(separator: "/")
+            let response = try await butler.request("GET", "/v4/keyvalues/\(parts[0])?key=\(parts[1])")
+            #expect(response.status == 200, "\(path)")
+            let body = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: String]
+            #expect(body?["value"] == value, "\(path)")
+        }
+        #expect(try await butler.request("GET", "/v4/keyvalues/ns0?key=k0").status == 400)
+        let namespaces = try await butler.request("GET", "/v4/keyvaluesnamespaces")
+        #expect(namespaces.body == #"["ns0","ns1","ns2"]"#)
+        #expect(butler.stop() == 0)
+    }
+
+    @Test func brokenConfigFailsFastNamingTheKey() async throws {
+        let butler = try ButlerProcess()
+        let broken = """
+            Butler:
+              restServerConfig:
+                serverPort: eighty
+            """
+        try broken.write(to: butler.configURL, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = ButlerProcess.binary
+        process.arguments = ["-c", butler.configURL.path]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("Butler.restServerConfig.serverPort: expected an integer"), "\(message)")
+    }
+
+    @Test func missingConfigFileFailsFast() throws {
+        let process = Process()
+        process.executableURL = ButlerProcess.binary
+        process.arguments = ["-c", "/nonexistent/butler.yaml"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("/nonexistent/butler.yaml"))
+    }
+
+    // B52: the rate limit counts per real client address (127.0.0.1 and 127.0.0.2 are two clients).
+    @Test func rateLimitIsPerClientAddress() async throws {
+        let butler = try ButlerProcess()
+        try await butler.start(["--api-rate-limit", "5"])
+        func curl(from address: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--interface", address,
+                                 "http://127.0.0.1:\(butler.port)/v4/butlerping"]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            process.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        // start() used one request from 127.0.0.1 already.
+        var codes: [String] = []
+        for _ in 0..<5 { codes.append(try curl(from: "127.0.0.1")) }
+        #expect(codes == ["200", "200", "200", "200", "429"])
+        #expect(try curl(from: "127.0.0.2") == "200")
+        #expect(butler.stop() == 0)
+    }
+
+    @Test func fileLoggingWritesDailyFiles() async throws {
+        let butler = try ButlerProcess(extraConfig: "  fileLogging: true\n  logDirectory: logs\n")
+        try await butler.start(["--api-rate-limit", "0", "--loglevel", "info"])
+        _ = try await butler.request("GET", "/v4/butlerping")
+        #expect(butler.stop() == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: butler.directory.appendingPathComponent("logs").path)
+        #expect(files.count == 1)
+        let name = try #require(files.first)
+        #expect(name.hasPrefix("butler.") && name.hasSuffix(".log"))
+        let text = try String(contentsOf: butler.directory.appendingPathComponent("logs/\(name)"), encoding: .utf8)
+        #expect(text.contains("GET /v4/butlerping 200"))
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `butler` binary, run as a separate process on a free loopback port with a temp config.
+final class ButlerProcess: @unchecked Sendable {
+    let port: Int
+    let directory: URL
+    private var process: Process?
+
+    /// The `butler` executable next to the test bundle (or `$BUTLER_BINARY`).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["BUTLER_BINARY"] { return URL(fileURLWithPath: path) }
+        return Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("butler")
+    }
+
+    /// Writes `config/butler.yaml` into a new temp directory: REST on `port`, every issue-2 route on,
+    /// the database in the temp directory.
+    init(extraConfig: String = "") throws {
+        port = try Self.freePort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            Butler:
+              logLevel: warn
+              restServerConfig:
+                enable: true
+                serverHost: 127.0.0.1
+                serverPort: \(port)
+              restServerEndpointsEnable:
+                apiListEnabledEndpoints: true
+                base62ToBase16: true
+                base16ToBase62: true
+                butlerping: true
+                keyValueStore: true
+              database:
+                file: \(directory.appendingPathComponent("data/butler.sqlite").path)
+            \(extraConfig)
+            """
+        try config.write(to: configURL, atomically: true, encoding: .utf8)
+    }
+
+    var configURL: URL { directory.appendingPathComponent("butler.yaml") }
+
+    /// Starts `butler -c <config> <arguments>` and waits until `/v4/butlerping` answers.
+    func start(_ arguments: [String] = ["--api-rate-limit", "0"]) async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["-c", configURL.path] + arguments
+        process.currentDirectoryURL = directory
+        // Output goes to a file, so a chatty process can never block on a full pipe.
+        if !FileManager.default.fileExists(atPath: outputURL.path) {
+            FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: outputURL)
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        for _ in 0..<200 {
+            if (try? await request("GET", "/v4/butlerping").status) == 200 { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ButlerProcessError.didNotStart(output())
+    }
+
+    /// Kills the process with SIGKILL: no shutdown code runs.
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Stops the process with SIGTERM and waits for it.
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var outputURL: URL { directory.appendingPathComponent("butler.out") }
+
+    /// What the process printed (both streams).
+    func output() -> String {
+        (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+    }
+
+    /// Sends one request and returns the status and body.
+    func request(_ method: String, _ path: String, json: String? = nil) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.timeoutInterval = 5
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ButlerProcessError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+enum ButlerProcessError: Error {
+    case didNotStart(String)
+    case noFreePort
+}

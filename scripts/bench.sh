@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark of a release build of Butler under wrk: KV GET, KV POST and base62 conversion.
+# Prints requests/s, latency percentiles and the server's peak RSS. Not a test: run it by hand
+# (`make bench`) on an otherwise idle machine. Targets (2 cores, wrk -t2 -c50): KV GET >= 40,000 req/s,
+# p99 < 5 ms, RSS < 40 MB.
+#   DURATION=10s CONNECTIONS=50 THREADS=2 PORT=18080 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18080}
+
+command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup.sh bench" >&2; exit 1; }
+swift build -c release --product butler >/dev/null
+binary="$(swift build -c release --show-bin-path)/butler"
+
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+cat >"$work/butler.yaml" <<YAML
+Butler:
+  logLevel: warn
+  restServerConfig:
+    serverHost: 127.0.0.1
+    serverPort: $PORT
+  restServerEndpointsEnable:
+    base62ToBase16: true
+    butlerping: true
+    keyValueStore: true
+  keyValueStore:
+    maxKeysPerNamespace: 1000000
+  database:
+    file: $work/butler.sqlite
+YAML
+"$binary" -c "$work/butler.yaml" --api-rate-limit 0 --loglevel warn >"$work/butler.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v4/butlerping" >/dev/null && break; sleep 0.1; done
+curl -sf -X POST "http://127.0.0.1:$PORT/v4/keyvalues/bench" -H 'Content-Type: application/json' \
+  -d '{"key":"k","value":"2020-09-29 17:14:56"}' >/dev/null
+
+cat >"$work/post.lua" <<'LUA'
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"key":"k%d","value":"v%d","ttl":60000}', counter % 50000, counter)
+  return wrk.format("POST", "/v4/keyvalues/bench-post", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+
+run() {
+  local name=$1; shift
+  echo "== $name"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+}
+
+run "KV GET  /v4/keyvalues/bench?key=k" "http://127.0.0.1:$PORT/v4/keyvalues/bench?key=k"
+run "KV POST /v4/keyvalues/bench-post" -s "$work/post.lua" "http://127.0.0.1:$PORT"
+run "base62  /v4/base62tobase16" "http://127.0.0.1:$PORT/v4/base62tobase16?base62=6DMW88LpSok9Z7P7hUK0wv7bF"
+echo "== peak RSS of butler: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"

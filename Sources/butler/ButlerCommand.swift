@@ -1,21 +1,100 @@
 import ArgumentParser
 import ButlerCore
+import ButlerServer
+import Foundation
+import Hummingbird
+import Logging
 
-/// `butler`: Butler's command line. Without a subcommand it runs the server (`butler -c config.yaml`),
-/// as Butler does.
+/// `butler`: Butler's command line. Loads the config, then runs the REST server until SIGINT/SIGTERM.
+///
+/// Options are Butler's (`-c/--configfile`, `-l/--loglevel`, `--api-rate-limit`,
+/// `--skip-config-verification`, `--no-qs-connection`, `--version`).
 @main
 struct ButlerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "butler",
         abstract: "Butler in Swift: add-on services for Qlik Sense Enterprise on Windows.",
         discussion: """
-            Runs Butler's REST API (key-value store, base conversion, endpoint list, ping, …) from \
-            Butler's YAML config file. Without --configfile, config/butler.yaml is used when it \
-            exists, else built-in defaults (REST API on 127.0.0.1:8080, key-value store in \
-            data/butler.sqlite, no Qlik Sense).
+            Runs Butler's REST API (key-value store, base conversion, endpoint list, ping) as \
+            configured in Butler's YAML config file. Without --configfile, config/butler.yaml is used \
+            when it exists, else built-in defaults (REST API on 127.0.0.1:8080, key-value store in \
+            data/butler.sqlite, no Qlik Sense). Stop it with Ctrl-C or SIGTERM.
             """,
-        version: ButlerVersion.current,
-        subcommands: [Serve.self],
-        defaultSubcommand: Serve.self
+        version: ButlerVersion.current
     )
+
+    @Option(name: [.short, .customLong("configfile")], help: ArgumentHelp(
+        "Butler's YAML config file. Default: config/butler.yaml if present, else built-in defaults.",
+        valueName: "path"))
+    var configFile: String?
+
+    @Option(name: [.short, .customLong("loglevel")], help: ArgumentHelp(
+        "Log level; overrides Butler.logLevel.", valueName: "level"))
+    var logLevel: LogLevel?
+
+    @Option(name: .customLong("api-rate-limit"), help: ArgumentHelp(
+        "REST API requests allowed per minute and client address; 0 turns the limit off.", valueName: "n"))
+    var apiRateLimit: Int = 100
+
+    @Flag(name: .customLong("skip-config-verification"), help: "Don't warn about unknown config keys.")
+    var skipConfigVerification = false
+
+    @Flag(name: .customLong("no-qs-connection"), help: ArgumentHelp(
+        "Isolated mode: don't connect to Qlik Sense (no certificates are loaded)."))
+    var noQlikSenseConnection = false
+
+    func validate() throws {
+        guard apiRateLimit >= 0 else { throw ValidationError("--api-rate-limit must be 0 (off) or a positive number") }
+    }
+
+    func run() async throws {
+        let (config, source, warnings) = try loadConfig()
+        let level = (logLevel ?? config.logLevel).loggerLevel
+        let fileWriter = try config.fileLogging ? DailyFileLogHandler.Writer(directory: config.logDirectory) : nil
+        LoggingSystem.bootstrap { label in
+            var console = StreamLogHandler.standardOutput(label: label)
+            console.logLevel = level
+            guard let fileWriter else { return console }
+            return MultiplexLogHandler([console, DailyFileLogHandler(label: label, writer: fileWriter, logLevel: level)])
+        }
+        var logger = Logger(label: "butler")
+        logger.logLevel = level
+        logger.info("Butler \(ButlerVersion.current) starting, config: \(source)")
+        if !skipConfigVerification {
+            for warning in warnings { logger.warning("Config: \(warning)") }
+        }
+        if noQlikSenseConnection { logger.info("Running without a Qlik Sense connection (--no-qs-connection)") }
+        guard config.restServer.enable else {
+            logger.error("Butler.restServerConfig.enable is false: the REST API is off and there is nothing else to run yet")
+            throw ExitCode(1)
+        }
+
+        var options = ServerOptions()
+        options.apiRateLimit = apiRateLimit
+        options.logger = logger
+        let application: any ApplicationProtocol
+        do {
+            application = try buildApplication(config: config, options: options)
+        } catch let error as ButlerError {
+            logger.critical("\(error.message)")
+            throw ExitCode(1)
+        }
+        try await application.runService()
+    }
+
+    /// The config from `--configfile`, `config/butler.yaml` or the built-in defaults, with where it came
+    /// from and its warnings. Exits with status 1 and a message naming the key on an invalid config.
+    private func loadConfig() throws -> (ButlerConfig, String, [String]) {
+        let path = configFile ?? (FileManager.default.fileExists(atPath: "config/butler.yaml") ? "config/butler.yaml" : nil)
+        guard let path else { return (ConfigLoader.builtInDefault(), "built-in defaults", []) }
+        do {
+            let loaded = try ConfigLoader.load(file: path)
+            return (loaded.config, path, loaded.warnings)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("butler: invalid config file '\(path)': \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 }
+
+extension LogLevel: ExpressibleByArgument {}

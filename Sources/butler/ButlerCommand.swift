@@ -50,13 +50,9 @@ struct ButlerCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, source, warnings) = try loadConfig()
         let level = (logLevel ?? config.logLevel).loggerLevel
-        let fileWriter = try config.fileLogging ? DailyFileLogHandler.Writer(directory: config.logDirectory) : nil
-        LoggingSystem.bootstrap { label in
-            var console = StreamLogHandler.standardOutput(label: label)
-            console.logLevel = level
-            guard let fileWriter else { return console }
-            return MultiplexLogHandler([console, DailyFileLogHandler(label: label, writer: fileWriter, logLevel: level)])
-        }
+        let sinks: [any LogSink] =
+            config.fileLogging ? [ConsoleLogSink(), try DailyFileLogSink(directory: config.logDirectory)] : [ConsoleLogSink()]
+        LoggingSystem.bootstrap { _ in ButlerLogHandler(logLevel: level, sinks: sinks) }
         var logger = Logger(label: "butler")
         logger.logLevel = level
         logger.info("Butler \(ButlerVersion.current) starting, config: \(source)")

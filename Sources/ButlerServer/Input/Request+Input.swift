@@ -41,15 +41,19 @@ extension Request {
         var result: [String: String] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) -> String in
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            let key = decode(parts[0])
+            let key = decodeQueryComponent(parts[0])
             // The first occurrence wins, as with a schema expecting one string.
-            if result[key] == nil { result[key] = parts.count > 1 ? decode(parts[1]) : "" }
+            if result[key] == nil { result[key] = parts.count > 1 ? decodeQueryComponent(parts[1]) : "" }
         }
         return result
+    }
+
+    /// `+` → space, then percent-decoding (invalid escapes are kept as sent). Most components need
+    /// neither, and skip Foundation's slower string work.
+    static func decodeQueryComponent(_ text: Substring) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 }
 
@@ -63,6 +67,7 @@ extension RequestContext {
     /// A path parameter, percent-decoded (`Sales%20ETL` → `Sales ETL`).
     public func pathParameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
+        guard raw.utf8.contains(UInt8(ascii: "%")) else { return raw }
         return raw.removingPercentEncoding ?? raw
     }
 }

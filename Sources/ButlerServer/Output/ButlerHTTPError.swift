@@ -71,7 +71,7 @@ public struct ButlerHTTPError: Error, HTTPResponseError, Equatable {
     /// The response with Butler's error body.
     public func response() -> Response {
         let body = Body(statusCode: status.code, code: code, error: Self.reasonPhrase(status), message: message)
-        let data = (try? JSONResponse.encoder().encode(body)) ?? Data()
+        let data = (try? JSONResponse.encoder.encode(body)) ?? Data()
         var fields = headers
         fields[.contentType] = JSONResponse.contentType
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))

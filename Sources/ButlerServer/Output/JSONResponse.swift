@@ -13,18 +13,18 @@ public enum JSONResponse {
     public static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, contentType: String = contentType
     ) throws -> Response {
-        let data = try encoder().encode(value)
+        let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// The encoder for every JSON body: keys sorted (Foundation's encoder on Linux has no stable key
     /// order otherwise), `/` not escaped.
-    static func encoder() -> JSONEncoder {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 
     /// An empty response: Butler's 204s have no body at all (not `{}`).
     public static func noContent() -> Response {

@@ -1,0 +1,18 @@
+import ButlerCore
+import Logging
+
+/// What the command line adds to the config file, and what tests replace.
+public struct ServerOptions: Sendable {
+    /// `--api-rate-limit`: requests per minute per client address; 0 turns the limit off.
+    public var apiRateLimit: Int = 100
+    /// The wall clock for TTLs and rate limits.
+    public var clock: any WallClock = SystemWallClock()
+    /// The key-value store; `nil` opens the SQLite store at `Butler.database.file`.
+    public var keyValueStore: (any KeyValueStore)?
+    /// How often expired key-value pairs are purged from storage.
+    public var purgeInterval: Duration = .seconds(60)
+    /// The application's logger (its level decides what is logged).
+    public var logger: Logger = Logger(label: "butler")
+
+    public init() {}
+}

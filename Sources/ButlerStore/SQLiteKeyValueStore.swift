@@ -1,7 +1,6 @@
 import ButlerCore
 import Foundation
 import GRDB
-import Synchronization
 
 /// Butler's key-value store kept in SQLite (`kvNamespace` and `kvPair` tables of `ButlerDatabase`).
 ///
@@ -12,7 +11,7 @@ import Synchronization
 /// `synchronous = FULL`.
 public final class SQLiteKeyValueStore: KeyValueStore {
     private let database: DatabasePool
-    private let table: Mutex<KeyValueTable>
+    private let table: SharedKeyValueTable
 
     /// Opens the store on `database` and loads every pair into memory.
     public init(database: ButlerDatabase) throws {
@@ -31,19 +30,19 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             }
             return table
         }
-        table = Mutex(loaded)
+        table = SharedKeyValueTable(loaded)
     }
 
     public func namespaces() async throws -> [String] {
-        table.withLock { $0.namespaces }
+        table.namespaces()
     }
 
     public func get(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
-        table.withLock { $0.get(namespace: namespace, key: key, now: now) }
+        table.get(namespace: namespace, key: key, now: now)
     }
 
     public func keys(namespace: String, now: Date) async throws -> [String]? {
-        table.withLock { $0.keys(namespace: namespace, now: now) }
+        table.keys(namespace: namespace, now: now)
     }
 
     public func set(_ pair: KeyValuePair, maxKeysPerNamespace: Int?, now: Date) async throws -> KeyValueWriteOutcome {

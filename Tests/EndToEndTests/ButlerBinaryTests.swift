@@ -57,30 +57,14 @@ struct ButlerBinaryTests {
                 serverPort: eighty
             """
         try broken.write(to: butler.configURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = ButlerProcess.binary
-        process.arguments = ["-c", butler.configURL.path]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, message) = try ButlerProcess.runToCompletion(["-c", butler.configURL.path])
+        #expect(status != 0)
         #expect(message.contains("Butler.restServerConfig.serverPort: expected an integer"), "\(message)")
     }
 
     @Test func missingConfigFileFailsFast() throws {
-        let process = Process()
-        process.executableURL = ButlerProcess.binary
-        process.arguments = ["-c", "/nonexistent/butler.yaml"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, message) = try ButlerProcess.runToCompletion(["-c", "/nonexistent/butler.yaml"])
+        #expect(status != 0)
         #expect(message.contains("/nonexistent/butler.yaml"))
     }
 

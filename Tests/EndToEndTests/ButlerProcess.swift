@@ -70,6 +70,21 @@ final class ButlerProcess: @unchecked Sendable {
         throw ButlerProcessError.didNotStart(output())
     }
 
+    /// Runs `butler <arguments>` to its end (for start-ups that must fail); returns the exit status and
+    /// what it wrote to standard error.
+    static func runToCompletion(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, message)
+    }
+
     /// Kills the process with SIGKILL: no shutdown code runs.
     func kill() {
         guard let process, process.isRunning else { return }

@@ -1,23 +1,22 @@
 import Foundation
-import Synchronization
 
 /// A key-value store that lives in memory only: for tests, and for `database.file: ":memory:"`-style
 /// setups that want Butler's original (non-durable) behaviour.
 public final class InMemoryKeyValueStore: KeyValueStore {
-    private let table = Mutex(KeyValueTable())
+    private let table = SharedKeyValueTable()
 
     public init() {}
 
     public func namespaces() async throws -> [String] {
-        table.withLock { $0.namespaces }
+        table.namespaces()
     }
 
     public func get(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
-        table.withLock { $0.get(namespace: namespace, key: key, now: now) }
+        table.get(namespace: namespace, key: key, now: now)
     }
 
     public func keys(namespace: String, now: Date) async throws -> [String]? {
-        table.withLock { $0.keys(namespace: namespace, now: now) }
+        table.keys(namespace: namespace, now: now)
     }
 
     public func set(_ pair: KeyValuePair, maxKeysPerNamespace: Int?, now: Date) async throws -> KeyValueWriteOutcome {

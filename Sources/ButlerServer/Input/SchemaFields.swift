@@ -28,32 +28,22 @@ public struct SchemaFields: Sendable {
         self.init(part: "querystring", fields: query.mapValues { .string($0) })
     }
 
-    /// Whether the field is present (and not null).
-    public func contains(_ name: String) -> Bool {
-        if case .some(let value) = fields[name], value != .null { return true }
-        return false
-    }
-
     /// A string field; numbers and booleans are turned into their text.
     /// - Throws: a validation error when `required` and absent, or when the value is an object or array.
     public func string(_ name: String, required: Bool = false) throws -> String? {
-        switch fields[name] {
-        case .none, .some(.null):
-            if required { throw missing(name) }
-            return nil
+        guard let value = try field(name, required: required) else { return nil }
+        switch value {
         case .string(let text): return text
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return Self.text(of: number)
-        case .some: throw mustBe(name, "string")
+        default: throw mustBe(name, "string")
         }
     }
 
     /// A numeric field; numeric strings are parsed.
     public func number(_ name: String, required: Bool = false) throws -> Double? {
-        switch fields[name] {
-        case .none, .some(.null):
-            if required { throw missing(name) }
-            return nil
+        guard let value = try field(name, required: required) else { return nil }
+        switch value {
         case .number(let number): return number
         case .string(let text):
             guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
@@ -61,16 +51,14 @@ public struct SchemaFields: Sendable {
             }
             return number
         case .bool(let flag): return flag ? 1 : 0
-        case .some: throw mustBe(name, "number")
+        default: throw mustBe(name, "number")
         }
     }
 
     /// A boolean field; `"true"`/`"false"` (any case) and 1/0 are accepted.
     public func boolean(_ name: String, required: Bool = false) throws -> Bool? {
-        switch fields[name] {
-        case .none, .some(.null):
-            if required { throw missing(name) }
-            return nil
+        guard let value = try field(name, required: required) else { return nil }
+        switch value {
         case .bool(let flag): return flag
         case .string(let text):
             switch text.lowercased() {
@@ -79,7 +67,18 @@ public struct SchemaFields: Sendable {
             default: throw mustBe(name, "boolean")
             }
         case .number(let number) where number == 0 || number == 1: return number == 1
-        case .some: throw mustBe(name, "boolean")
+        default: throw mustBe(name, "boolean")
+        }
+    }
+
+    /// The field's value; `nil` when absent or null (a validation error when `required`).
+    private func field(_ name: String, required: Bool) throws -> JSONValue? {
+        switch fields[name] {
+        case .none, .some(.null):
+            if required { throw missing(name) }
+            return nil
+        case .some(let value):
+            return value
         }
     }
 

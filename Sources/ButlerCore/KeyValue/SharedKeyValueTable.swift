@@ -1,0 +1,29 @@
+import Foundation
+import Synchronization
+
+/// A `KeyValueTable` behind a lock, shared by the stores: the in-memory store keeps its data here, the
+/// SQLite store its read model. Reads take the lock only for the lookup.
+public final class SharedKeyValueTable: Sendable {
+    private let table: Mutex<KeyValueTable>
+
+    public init(_ table: KeyValueTable = KeyValueTable()) {
+        self.table = Mutex(table)
+    }
+
+    public func namespaces() -> [String] {
+        table.withLock { $0.namespaces }
+    }
+
+    public func get(namespace: String, key: String, now: Date) -> KeyValueLookup {
+        table.withLock { $0.get(namespace: namespace, key: key, now: now) }
+    }
+
+    public func keys(namespace: String, now: Date) -> [String]? {
+        table.withLock { $0.keys(namespace: namespace, now: now) }
+    }
+
+    /// Runs `body` with exclusive access to the table (to plan and apply changes).
+    public func withLock<Result>(_ body: (inout KeyValueTable) throws -> Result) rethrows -> Result {
+        try table.withLock { try body(&$0) }
+    }
+}

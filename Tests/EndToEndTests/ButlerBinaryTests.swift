@@ -103,4 +103,44 @@ struct ButlerBinaryTests {
         let text = try String(contentsOf: butler.directory.appendingPathComponent("logs/\(name)"), encoding: .utf8)
         #expect(text.contains("GET /v4/butlerping 200"))
     }
+
+    // HTTPS with `tls.ca`: clients without a certificate are served (as with Butler); a client
+    // certificate must be signed by the configured CA.
+    @Test func httpsWithClientCertificates() async throws {
+        let pkiDirectory = ButlerProcess.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: pkiDirectory) }
+        let pki = try TestCertificates(in: pkiDirectory)
+        let butler = try ButlerProcess(restServerConfig: """
+                tls:
+                  enable: true
+                  cert: \(pki.path("server.pem"))
+                  key: \(pki.path("server-key.pem"))
+                  ca: \(pki.path("ca.pem"))
+            """)
+        try butler.launch(["--api-rate-limit", "0"])
+
+        func curl(_ extra: [String]) throws -> String {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            curl.arguments = ["curl", "-s", "--max-time", "5", "-w", " %{http_code}", "--cacert", pki.path("ca.pem")] + extra
+                + ["https://127.0.0.1:\(butler.port)/v4/butlerping"]
+            let out = Pipe()
+            curl.standardOutput = out
+            try curl.run()
+            curl.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        var plain = ""
+        for _ in 0..<100 {
+            plain = try curl([])
+            if plain.hasSuffix(" 200") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(plain.hasSuffix(" 200"), "\(plain)")
+        #expect(plain.contains("Butler reporting for duty"))
+        let withClientCertificate = try curl(["--cert", pki.path("client.pem"), "--key", pki.path("client-key.pem")])
+        #expect(withClientCertificate.hasSuffix(" 200"), "\(withClientCertificate)")
+        let intruder = try curl(["--cert", pki.path("intruder.pem"), "--key", pki.path("intruder-key.pem")])
+        #expect(intruder.hasSuffix(" 000"), "\(intruder)")
+    }
 }

@@ -18,12 +18,14 @@ final class ButlerProcess: @unchecked Sendable {
         return Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("butler")
     }
 
-    /// Writes `config/butler.yaml` into a new temp directory: REST on `port`, every issue-2 route on,
+    /// Writes `butler.yaml` into a new temp directory: REST on `port`, every issue-2 route on,
     /// the database in the temp directory.
-    init(extraConfig: String = "") throws {
+    /// - Parameters:
+    ///   - restServerConfig: lines added under `restServerConfig` (indented by 4 spaces).
+    ///   - extraConfig: lines added under `Butler` (indented by 2 spaces).
+    init(restServerConfig: String = "", extraConfig: String = "") throws {
         port = try Self.freePort()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = Self.makeDirectory()
         let config = """
             Butler:
               logLevel: warn
@@ -31,6 +33,7 @@ final class ButlerProcess: @unchecked Sendable {
                 enable: true
                 serverHost: 127.0.0.1
                 serverPort: \(port)
+            \(restServerConfig)
               restServerEndpointsEnable:
                 apiListEnabledEndpoints: true
                 base62ToBase16: true
@@ -44,10 +47,27 @@ final class ButlerProcess: @unchecked Sendable {
         try config.write(to: configURL, atomically: true, encoding: .utf8)
     }
 
+    static func makeDirectory() -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-e2e-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     var configURL: URL { directory.appendingPathComponent("butler.yaml") }
 
-    /// Starts `butler -c <config> <arguments>` and waits until `/v4/butlerping` answers.
+    /// Starts `butler -c <config> <arguments>` and waits until `/v4/butlerping` answers over HTTP.
     func start(_ arguments: [String] = ["--api-rate-limit", "0"]) async throws {
+        try launch(arguments)
+        for _ in 0..<200 {
+            if (try? await request("GET", "/v4/butlerping").status) == 200 { return }
+            guard process?.isRunning == true else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ButlerProcessError.didNotStart(output())
+    }
+
+    /// Starts `butler -c <config> <arguments>` without waiting for it.
+    func launch(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = ["-c", configURL.path] + arguments
@@ -62,12 +82,6 @@ final class ButlerProcess: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
-        for _ in 0..<200 {
-            if (try? await request("GET", "/v4/butlerping").status) == 200 { return }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ButlerProcessError.didNotStart(output())
     }
 
     /// Runs `butler <arguments>` to its end (for start-ups that must fail); returns the exit status and

@@ -12,7 +12,7 @@ run: setup
 	swift run butler
 
 test: setup
-	swift test
+	swift test --disable-xctest
 
 # Throughput and memory of a release build under wrk (not part of `make test`).
 bench:

@@ -11,6 +11,9 @@ public struct ServerOptions: Sendable {
     public var keyValueStore: (any KeyValueStore)?
     /// How often expired key-value pairs are purged from storage.
     public var purgeInterval: Duration = .seconds(60)
+    /// How long a connection may stay silent (no request, or a request body that stopped arriving)
+    /// before it is closed, so slow or stuck clients can't hold connections for ever.
+    public var idleTimeout: Duration = .seconds(30)
     /// The application's logger (its level decides what is logged).
     public var logger: Logger = Logger(label: "butler")
 

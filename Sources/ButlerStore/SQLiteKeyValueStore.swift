@@ -96,7 +96,8 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             try db.execute(
                 sql: """
                     INSERT INTO kvPair (namespace, key, value, expiresAt, position) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expiresAt = excluded.expiresAt
+                    ON CONFLICT (namespace, key) DO UPDATE
+                        SET value = excluded.value, expiresAt = excluded.expiresAt, position = excluded.position
                     """,
                 arguments: [namespace, key, entry.value, entry.expiresAt.map { milliseconds(of: $0, rounding: .toNearestOrAwayFromZero) }, entry.position])
         case .deleteKey(let namespace, let key):

@@ -43,16 +43,29 @@ struct ButlerCommand: AsyncParsableCommand {
         "Isolated mode: don't connect to Qlik Sense (no certificates are loaded)."))
     var noQlikSenseConnection = false
 
+    @Flag(name: .customShort("V"), help: ArgumentHelp("Show the version (as --version).", visibility: .hidden))
+    var showVersion = false
+
     func validate() throws {
         guard apiRateLimit >= 0 else { throw ValidationError("--api-rate-limit must be 0 (off) or a positive number") }
     }
 
     func run() async throws {
+        if showVersion {
+            print(ButlerVersion.current)
+            return
+        }
         let (config, source, warnings) = try loadConfig()
         let level = (logLevel ?? config.logLevel).loggerLevel
-        let sinks: [any LogSink] =
-            config.fileLogging ? [ConsoleLogSink(), try DailyFileLogSink(directory: config.logDirectory)] : [ConsoleLogSink()]
-        LoggingSystem.bootstrap { _ in ButlerLogHandler(logLevel: level, sinks: sinks) }
+        var sinks: [any LogSink] = [ConsoleLogSink()]
+        if config.fileLogging {
+            do {
+                sinks.append(try DailyFileLogSink(directory: config.logDirectory))
+            } catch {
+                throw fail("cannot create the log directory Butler.logDirectory '\(config.logDirectory)': \(error.localizedDescription)")
+            }
+        }
+        LoggingSystem.bootstrap { [sinks] _ in ButlerLogHandler(logLevel: level, sinks: sinks) }
         var logger = Logger(label: "butler")
         logger.logLevel = level
         logger.info("Butler \(ButlerVersion.current) starting, config: \(source)")
@@ -61,8 +74,7 @@ struct ButlerCommand: AsyncParsableCommand {
         }
         if noQlikSenseConnection { logger.info("Running without a Qlik Sense connection (--no-qs-connection)") }
         guard config.restServer.enable else {
-            logger.error("Butler.restServerConfig.enable is false: the REST API is off and there is nothing else to run yet")
-            throw ExitCode(1)
+            throw fail("Butler.restServerConfig.enable is false: the REST API is off and there is nothing else to run yet")
         }
 
         var options = ServerOptions()
@@ -72,10 +84,14 @@ struct ButlerCommand: AsyncParsableCommand {
         do {
             application = try buildApplication(config: config, options: options)
         } catch let error as ButlerError {
-            logger.critical("\(error.message)")
-            throw ExitCode(1)
+            throw fail(error.message)
         }
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch {
+            let address = "\(config.restServer.serverHost):\(config.restServer.serverPort)"
+            throw fail("the REST API stopped (Butler.restServerConfig, \(address)): \(error)")
+        }
     }
 
     /// The config from `--configfile`, `config/butler.yaml` or the built-in defaults, with where it came
@@ -87,10 +103,20 @@ struct ButlerCommand: AsyncParsableCommand {
             let loaded = try ConfigLoader.load(file: path)
             return (loaded.config, path, loaded.warnings)
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("butler: invalid config file '\(path)': \(error)\n".utf8))
-            throw ExitCode(1)
+            throw fail("invalid config file '\(path)': \(error)")
         }
+    }
+
+    /// Writes a fatal start-up problem to standard error; returns the exit status to throw.
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("butler: \(message)\n".utf8))
+        return ExitCode(1)
     }
 }
 
-extension LogLevel: ExpressibleByArgument {}
+extension LogLevel: ExpressibleByArgument {
+    /// Case-insensitive, as in the config file (`-l INFO`).
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}

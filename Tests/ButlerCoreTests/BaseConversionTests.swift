@@ -45,6 +45,15 @@ struct BaseConversionTests {
         #expect(throws: ButlerError.self) { try BaseConversion.base62ToBase16("!") }
     }
 
+    @Test func overlongInputIsAnError() throws {
+        let longest = String(repeating: "f", count: BaseConversion.maximumLength)
+        #expect(try BaseConversion.base62ToBase16(BaseConversion.base16ToBase62(longest)) == longest)
+        let longest62 = String(repeating: "Z", count: BaseConversion.maximumLength)
+        #expect(throws: ButlerError.badRequest("Parameter 'base62' must not be longer than 10000 characters")) {
+            try BaseConversion.base62ToBase16(longest62 + "Z")
+        }
+    }
+
     @Test func emptyInputIsAnError() {
         #expect(throws: ButlerError.badRequest("Parameter 'base16' must not be empty")) {
             try BaseConversion.base16ToBase62("")

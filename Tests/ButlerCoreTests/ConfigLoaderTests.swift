@@ -84,6 +84,7 @@ struct ConfigLoaderTests {
         ("Butler:\n  restServerEndpointsEnable:\n    butlerping: yes please\n", "Butler.restServerEndpointsEnable.butlerping: expected true or false"),
         ("Butler:\n  restServerConfig:\n    tls:\n      enable: true\n", "Butler.restServerConfig.tls.cert: is required when tls.enable is true (path of a PEM file)"),
         ("Butler: 3\n", "Butler: expected a mapping"),
+        ("Butler:\n  database:\n    file: [a]\n", "Butler.database.file: expected a single value (text, number or true/false), not a list or mapping"),
         ("Other:\n  a: 1\n", "Butler: is required"),
         ("", "the config file is empty; expected a mapping with the root key 'Butler'"),
     ])

@@ -101,4 +101,41 @@ struct HTTPBehaviourTests {
             #expect(response.json == ["base62": "6DMW88LpSok9Z7P7hUK0wv7bF", "base16": "3199af08bfeeaf5d420f27ed9c01e74370077"])
         }
     }
+
+    // A client whose body stops arriving is disconnected after the idle timeout: the request can't
+    // hold the connection for ever.
+    @Test func stalledRequestBodyIsCutOff() async throws {
+        try await withButler(testing: .live, idleTimeout: .seconds(1)) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            let answer = try await Task.detached { try RawConnection.sendAndReadUntilClosed(
+                port: port, "POST /v4/keyvalues/ns HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"key\"")
+            }.value
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(!answer.contains(" 201 "))
+            // (The test client's own idle connection was closed too, so ask on a fresh one.)
+            let namespaces = try await Task.detached { try RawConnection.sendAndReadUntilClosed(
+                port: port, "GET /v4/keyvaluesnamespaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            }.value
+            #expect(namespaces.hasPrefix("HTTP/1.1 200"))
+            #expect(namespaces.hasSuffix("\r\n\r\n[]"))
+        }
+    }
+
+    @Test func nulCharactersAreRefused() async throws {
+        try await withButler { client in
+            let value = try await client.send(.post, "/v4/keyvalues/ns", json: #"{"key":"a","value":"v\u0000w"}"#)
+            #expect(value.json == butlerError(400, "Bad Request", "The value must not contain the NUL character (\\u0000)"))
+            let namespace = try await client.send(.post, "/v4/keyvalues/q%00a", json: #"{"key":"a","value":"v"}"#)
+            #expect(namespace.json == butlerError(400, "Bad Request", "The namespace must not contain the NUL character (\\u0000)"))
+            #expect(try await client.send(.get, "/v4/keyvaluesnamespaces").json == [])
+        }
+    }
+
+    @Test func overlongBaseConversionInputIs400() async throws {
+        try await withButler { client in
+            let response = try await client.send(.get, "/v4/base62tobase16?base62=" + String(repeating: "Z", count: 10_001))
+            #expect(response.json == butlerError(400, "Bad Request", "Parameter 'base62' must not be longer than 10000 characters"))
+        }
+    }
 }

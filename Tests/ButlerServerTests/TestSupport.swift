@@ -16,12 +16,14 @@ func withButler(
     clock: any WallClock = SystemWallClock(),
     store: (any KeyValueStore)? = InMemoryKeyValueStore(),
     testing: TestingSetup = .router,
+    idleTimeout: Duration = .seconds(30),
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var options = ServerOptions()
     options.apiRateLimit = rateLimit
     options.clock = clock
     options.keyValueStore = store
+    options.idleTimeout = idleTimeout
     var logger = Logger(label: "butler-test")
     logger.logLevel = .warning
     options.logger = logger

@@ -84,9 +84,9 @@ struct KeyValueStoreContractTests {
         #expect(try await store.get(namespace: "ns", key: "short", now: later) == .keyNotFound)
         #expect(try await store.keys(namespace: "ns", now: later) == ["long"])
         #expect(try await store.delete(namespace: "ns", key: "short", now: later) == .keyNotFound)
-        // Writing an expired key again counts as creating it.
+        // Writing an expired key again creates it anew, at the end.
         #expect(try await store.set(pair("ns", "short", "3"), maxKeysPerNamespace: nil, now: later) == .created)
-        #expect(try await store.keys(namespace: "ns", now: later) == ["short", "long"])
+        #expect(try await store.keys(namespace: "ns", now: later) == ["long", "short"])
     }
 
     @Test(arguments: Kind.allCases)
@@ -112,6 +112,20 @@ struct KeyValueStoreContractTests {
         #expect(try await store.set(pair("ns", "k1", "one"), maxKeysPerNamespace: 2, now: now) == .replaced)
         #expect(try await store.keys(namespace: "ns", now: now) == ["k1", "k2"])
         #expect(try await store.get(namespace: "ns", key: "k3", now: now) == .keyNotFound)
+    }
+
+    // An expired pair that hasn't been purged yet doesn't let its key bypass the limit.
+    @Test(arguments: Kind.allCases)
+    func expiredKeyWrittenAgainCountsAgainstTheLimit(kind: Kind) async throws {
+        let store = try kind.make()
+        let later = now.addingTimeInterval(10)
+        _ = try await store.set(pair("ns", "a", "1", expiresIn: 1), maxKeysPerNamespace: 2, now: now)
+        _ = try await store.set(pair("ns", "b", "2"), maxKeysPerNamespace: 2, now: now)
+        _ = try await store.set(pair("ns", "c", "3"), maxKeysPerNamespace: 2, now: later)
+        await #expect(throws: KeyValueError.namespaceFull("ns", limit: 2)) {
+            try await store.set(pair("ns", "a", "again"), maxKeysPerNamespace: 2, now: later)
+        }
+        #expect(try await store.keys(namespace: "ns", now: later) == ["b", "c"])
     }
 
     @Test(arguments: Kind.allCases)

@@ -105,7 +105,10 @@ extension DecodingError {
         case is String.Type: return "a string"
         case is [String].Type: return "a list of strings"
         default:
-            return "\(type)".hasPrefix("Array") ? "a list" : "a mapping"
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "a list" }
+            if name == "Scalar" { return "a single value (text, number or true/false), not a list or mapping" }
+            return "a mapping"
         }
     }
 }

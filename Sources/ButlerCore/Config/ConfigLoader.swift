@@ -49,6 +49,10 @@ public enum ConfigLoader {
     /// Reads and decodes a config file.
     /// - Throws: `ConfigError` when the file can't be read or isn't a valid config.
     public static func load(file path: String) throws -> Loaded {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw ConfigError(path: "", problem: "no config file at '\(path)'")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

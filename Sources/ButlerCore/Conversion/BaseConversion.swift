@@ -34,14 +34,22 @@ public enum BaseConversion {
         public static let base16 = Alphabet(name: "base16", digits: "0123456789abcdef", caseInsensitive: true)
     }
 
+    /// The longest input accepted, in characters. The conversion takes time quadratic in the length, so
+    /// the cap keeps one request from occupying a core (10,000 base62 digits are about 59,500 bits, far
+    /// beyond any id).
+    public static let maximumLength = 10_000
+
     /// Converts `input`, written in `from`, to the same number written in `to`.
     ///
     /// - Returns: the digits in `to`, without leading zeros (`"0"` for zero).
-    /// - Throws: `ButlerError.badRequest` naming the parameter when `input` is empty or holds a character
-    ///   outside `from`'s alphabet.
+    /// - Throws: `ButlerError.badRequest` naming the parameter when `input` is empty, longer than
+    ///   `maximumLength` or holds a character outside `from`'s alphabet.
     public static func convert(_ input: String, from: Alphabet, to: Alphabet) throws -> String {
         guard !input.isEmpty else {
             throw ButlerError.badRequest("Parameter '\(from.name)' must not be empty")
+        }
+        guard input.utf8.count <= maximumLength else {
+            throw ButlerError.badRequest("Parameter '\(from.name)' must not be longer than \(maximumLength) characters")
         }
         // The number as little-endian 32-bit limbs.
         var limbs: [UInt32] = []

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A key-value store that lives in memory only: for tests, and for `database.file: ":memory:"`-style
-/// setups that want Butler's original (non-durable) behaviour.
+/// A key-value store that lives in memory only (Butler's original behaviour): the fast double of
+/// `SQLiteKeyValueStore` in tests, held to the same contract.
 public final class InMemoryKeyValueStore: KeyValueStore {
     private let table = SharedKeyValueTable()
 

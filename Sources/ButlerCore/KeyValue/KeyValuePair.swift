@@ -52,6 +52,11 @@ public enum KeyValueError {
         .badRequest("Key '\(key)' not found in namespace: \(namespace)")
     }
 
+    /// A namespace, key or value containing U+0000, which text in SQLite can't hold.
+    public static func nulCharacter(_ field: String) -> ButlerError {
+        .badRequest("The \(field) must not contain the NUL character (\\u0000)")
+    }
+
     /// Beyond Butler (which ignored `keyValueStore.maxKeysPerNamespace`): a new key over the limit.
     public static func namespaceFull(_ namespace: String, limit: Int) -> ButlerError {
         .badRequest(

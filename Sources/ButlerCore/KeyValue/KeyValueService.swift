@@ -26,9 +26,13 @@ public struct KeyValueService: Sendable {
     /// Stores `value` under `key`, replacing any earlier value and TTL.
     ///
     /// - Parameter ttl: time to live in milliseconds, counted from now; 0 means the pair never expires.
-    /// - Throws: `KeyValueError.namespaceFull` when a new key would exceed `maxKeysPerNamespace`.
+    /// - Throws: `KeyValueError.namespaceFull` when a new key would exceed `maxKeysPerNamespace`;
+    ///   `KeyValueError.nulCharacter` when a name or the value contains U+0000 (SQLite text can't hold it).
     @discardableResult
     public func set(namespace: String, key: String, value: String, ttl: Int) async throws -> KeyValueWriteOutcome {
+        for (name, text) in [("namespace", namespace), ("key", key), ("value", value)] where text.utf8.contains(0) {
+            throw KeyValueError.nulCharacter(name)
+        }
         let now = clock.now
         // Expiry in whole milliseconds since 1970, the unit stores keep.
         let expiresAt = ttl > 0

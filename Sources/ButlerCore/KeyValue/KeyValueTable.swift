@@ -90,12 +90,12 @@ public struct KeyValueTable: Sendable {
         } else {
             namespacePosition = nil
         }
-        if let current = existing?.entries[pair.key] {
-            // Replace in place, even if the old pair had expired: it keeps its position.
-            let outcome: KeyValueWriteOutcome = current.isLive(at: now) ? .replaced : .created
+        if let current = existing?.entries[pair.key], current.isLive(at: now) {
+            // Replace in place: the key keeps its position.
             let entry = Entry(value: pair.value, expiresAt: pair.expiresAt, position: current.position)
-            return .upsert(namespace: pair.namespace, namespacePosition: nil, key: pair.key, entry: entry, outcome: outcome)
+            return .upsert(namespace: pair.namespace, namespacePosition: nil, key: pair.key, entry: entry, outcome: .replaced)
         }
+        // A new key (or one whose old pair has expired): it must fit the limit and goes last.
         if let limit = maxKeysPerNamespace, let existing {
             let live = existing.entries.values.lazy.filter { $0.isLive(at: now) }.count
             if live >= limit { throw KeyValueError.namespaceFull(pair.namespace, limit: limit) }

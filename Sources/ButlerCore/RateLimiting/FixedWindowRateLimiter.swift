@@ -24,10 +24,15 @@ public final class FixedWindowRateLimiter: Sendable {
         var count: Int
     }
 
+    private struct State {
+        var windows: [String: Window] = [:]
+        var lastPruned = Date.distantPast
+    }
+
     public let limit: Int
     public let window: TimeInterval
     private let clock: any WallClock
-    private let windows = Mutex<[String: Window]>([:])
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - limit: requests allowed per client and window (must be > 0).
@@ -42,14 +47,18 @@ public final class FixedWindowRateLimiter: Sendable {
     /// Counts one request from `client` and says whether it is within the limit.
     public func check(client: String) -> Decision {
         let now = clock.now
-        return windows.withLock { windows in
-            if windows.count > 10_000 { windows = windows.filter { now.timeIntervalSince($0.value.start) < window } }
-            var current = windows[client] ?? Window(start: now, count: 0)
+        return state.withLock { state in
+            // Forget finished windows once per window length, so the table holds only recent clients.
+            if now.timeIntervalSince(state.lastPruned) >= window {
+                state.windows = state.windows.filter { now.timeIntervalSince($0.value.start) < window }
+                state.lastPruned = now
+            }
+            var current = state.windows[client] ?? Window(start: now, count: 0)
             if now.timeIntervalSince(current.start) >= window {
                 current = Window(start: now, count: 0)
             }
             current.count += 1
-            windows[client] = current
+            state.windows[client] = current
             let reset = max(1, Int((window - now.timeIntervalSince(current.start)).rounded(.up)))
             return Decision(
                 allowed: current.count <= limit, limit: limit, remaining: max(0, limit - current.count), resetSeconds: reset)

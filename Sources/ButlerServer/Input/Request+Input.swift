@@ -12,12 +12,8 @@ extension Request {
         if let length = headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
             throw ButlerHTTPError.bodyTooLarge
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw ButlerHTTPError.bodyTooLarge
-        }
+        // Over the limit without a Content-Length: NIOTooManyBytesError, answered as 413 by ErrorMiddleware.
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
         let bytes = buffer.readableBytesView
         guard bytes.contains(where: { !$0.isASCIIWhitespace }) else { return nil }
         do {

@@ -5,14 +5,9 @@ import Hummingbird
 /// contract gives.
 public enum JSONResponse {
     public static let contentType = "application/json; charset=utf-8"
-    /// Butler sends some JSON bodies as pre-serialised strings, labelled `text/plain`.
-    public static let textContentType = "text/plain; charset=utf-8"
 
     /// Encodes `value` as the response body.
-    /// - Parameter contentType: `textContentType` where Butler's route sends its JSON as text.
-    public static func make(
-        _ value: some Encodable, status: HTTPResponse.Status = .ok, contentType: String = contentType
-    ) throws -> Response {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)
         return Response(
             status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))

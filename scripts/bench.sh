@@ -52,9 +52,10 @@ run() {
   local name=$1; shift
   echo "== $name"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+  echo "   RSS after: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
 }
 
 run "KV GET  /v4/keyvalues/bench?key=k" "http://127.0.0.1:$PORT/v4/keyvalues/bench?key=k"
 run "KV POST /v4/keyvalues/bench-post" -s "$work/post.lua" "http://127.0.0.1:$PORT"
 run "base62  /v4/base62tobase16" "http://127.0.0.1:$PORT/v4/base62tobase16?base62=6DMW88LpSok9Z7P7hUK0wv7bF"
-echo "== peak RSS of butler: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
+echo "== peak RSS of butler over all runs: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The composition root: builds Butler's REST server, its routes and its background services from one
@@ -35,7 +36,7 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         middleware: preRoutingMiddleware(rateLimiter: rateLimiter), inner: router.buildResponder())
 
     let tls = config.restServer.tls
-    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .nanoseconds(Int64(options.idleTimeout / .nanoseconds(1)))))
+    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
     let server = tls.enable ? try .tls(http1, tlsConfiguration: makeTLSConfiguration(tls)) : http1
     return Application(
         responder: responder,

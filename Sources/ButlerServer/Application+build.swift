@@ -21,6 +21,11 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
     if endpoints.isEnabled(.apiListEnabledEndpoints) { EndpointListController(endpoints: endpoints).register(on: router) }
     if endpoints.isEnabled(.butlerping) { PingController().register(on: router) }
     BaseConversionController(endpoints: endpoints).register(on: router)
+    if [.fileCopy, .fileMove, .fileDelete, .createDir, .createDirQVD].contains(where: endpoints.isEnabled) {
+        let (files, warnings) = try FileService.make(config: config.files, logger: logger)
+        for warning in warnings { logger.warning("Config: \(warning)") }
+        FileController(files: files, endpoints: endpoints).register(on: router)
+    }
     // As in Butler, the `keyValueStore` switch alone decides whether the store exists.
     if endpoints.isEnabled(.keyValueStore) {
         let store = try options.keyValueStore ?? SQLiteKeyValueStore(database: ButlerDatabase(path: config.database.file))

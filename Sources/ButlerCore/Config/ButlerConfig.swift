@@ -20,6 +20,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var keyValueStore: KeyValueStoreConfig = .init()
     /// `Butler.database` (beyond Butler): where durable state lives.
     public var database: DatabaseConfig = .init()
+    /// The approved directories of the file routes and the QVD folder.
+    public var files: FileOperationsConfig = .init()
 
     public init() {}
 }
@@ -30,6 +32,8 @@ extension ButlerConfig: Decodable {
         case restServer = "restServerConfig"
         case endpoints = "restServerEndpointsEnable"
         case keyValueStore, database
+        case fileCopyApprovedDirectories, fileMoveApprovedDirectories, fileDeleteApprovedDirectories
+        case createDirApprovedDirectories, configDirectories
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
@@ -37,10 +41,9 @@ extension ButlerConfig: Decodable {
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "thirdPartyToolsCredentials", "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "slackNotification", "emailNotification", "incidentTool",
-        "webhookNotification", "scheduler", "mqttConfig", "udpServerConfig", "fileCopyApprovedDirectories",
-        "fileMoveApprovedDirectories", "fileDeleteApprovedDirectories", "restServerApiDocGenerate",
+        "webhookNotification", "scheduler", "mqttConfig", "udpServerConfig", "restServerApiDocGenerate",
         "restServerEndpointsConfig", "startTaskFilter", "serviceMonitor", "qlikSenseCloud", "cert",
-        "configEngine", "configQRS", "configDirectories",
+        "configEngine", "configQRS",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +56,13 @@ extension ButlerConfig: Decodable {
         endpoints = try container.value(.endpoints, default: .init())
         keyValueStore = try container.value(.keyValueStore, default: .init())
         database = try container.value(.database, default: .init())
+        // Butler's template leaves these lists empty (null): nothing approved.
+        files = FileOperationsConfig(
+            copyApprovedDirectories: try container.value(.fileCopyApprovedDirectories, default: []),
+            moveApprovedDirectories: try container.value(.fileMoveApprovedDirectories, default: []),
+            deleteApprovedDirectories: try container.value(.fileDeleteApprovedDirectories, default: []),
+            createDirApprovedDirectories: try container.decodeIfPresent([String].self, forKey: .createDirApprovedDirectories),
+            qvdPath: try container.decodeIfPresent(ConfigDirectories.self, forKey: .configDirectories)?.qvdPath)
     }
 }
 

@@ -1,0 +1,92 @@
+/// A path as written in a request or the config, parsed for one `PathStyle`.
+public enum ParsedPath: Sendable, Equatable {
+    /// An absolute path, normalised.
+    case absolute(AbsolutePath)
+    /// A relative path: its names as written (`..` included), to be resolved against a directory.
+    case relative([String])
+
+    /// The path resolved against `base` when relative (`..` may leave `base`: the caller checks).
+    public func resolved(against base: AbsolutePath) -> AbsolutePath {
+        switch self {
+        case .absolute(let path): path
+        case .relative(let names): base.appending(names)
+        }
+    }
+}
+
+/// Parses path text by the rules of a `PathStyle`.
+///
+/// Both `/` and `\` separate names in both styles (Butler normalised `\` to `/` everywhere, and Qlik load
+/// scripts write either). Rules:
+/// - POSIX: `/…` is absolute, anything else relative. A UNC path (`\\server\share…`) or a Windows
+///   drive path (`C:\…`) can't be used on a POSIX host: 400.
+/// - Windows: `C:\…` (any case) and `\\server\share\…` are absolute; `C:foo` (drive-relative), `\foo`
+///   (rooted without a drive) and device paths (`\\?\…`, `\\.\…`) are refused: 400.
+/// - A NUL character is refused in both.
+///
+/// Source: DESIGN.md "Safe file operations" (rules, not string prefixes).
+public enum PathParser {
+    /// - Parameter operation: for messages, e.g. `file copy` (Butler: "UNC paths not supported for file copy
+    ///   operations when running Butler on non-Windows OS. Path: …").
+    /// - Throws: `ButlerError.badRequest` naming the path and the rule it breaks.
+    public static func parse(_ text: String, style: PathStyle, operation: String) throws -> ParsedPath {
+        if text.unicodeScalars.contains("\0") {
+            throw ButlerError.badRequest("Path must not contain the NUL character. Path: \(text.replacingOccurrences(of: "\0", with: "\\0"))")
+        }
+        let isUNC = text.hasPrefix("\\\\") || (style == .windows && text.hasPrefix("//"))
+        let names = text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
+        let hasDrive = text.count >= 2 && text.first!.isASCII && text.first!.isLetter && text.dropFirst().first == ":"
+        switch style {
+        case .posix:
+            if isUNC {
+                throw ButlerError.badRequest(
+                    "UNC paths not supported for \(operation) operations when running Butler on non-Windows OS. Path: \(text)")
+            }
+            if hasDrive {
+                throw ButlerError.badRequest(
+                    "Windows drive paths not supported for \(operation) operations when running Butler on non-Windows OS. Path: \(text)")
+            }
+            if text.hasPrefix("/") {
+                return .absolute(AbsolutePath(style: .posix, root: "/", components: []).appending(names))
+            }
+            return .relative(names)
+        case .windows:
+            if isUNC {
+                guard names.count >= 2, names[0] != "?", names[0] != "." else {
+                    throw ButlerError.badRequest("Not a valid UNC path (\\\\server\\share\\…). Path: \(text)")
+                }
+                let root = "\\\\\(names[0])\\\(names[1])"
+                return .absolute(AbsolutePath(style: .windows, root: root, components: []).appending(Array(names.dropFirst(2))))
+            }
+            if hasDrive {
+                let afterDrive = text.dropFirst(2)
+                guard let separator = afterDrive.first, separator == "\\" || separator == "/" else {
+                    throw ButlerError.badRequest("Drive-relative paths (C:folder) are not supported. Path: \(text)")
+                }
+                let root = text.prefix(2).uppercased()
+                return .absolute(AbsolutePath(style: .windows, root: root, components: []).appending(Array(names.dropFirst())))
+            }
+            if text.hasPrefix("\\") || text.hasPrefix("/") {
+                throw ButlerError.badRequest("Paths rooted without a drive letter are not supported. Path: \(text)")
+            }
+            return .relative(names)
+        }
+    }
+
+    /// The path text with `/` separators and `.`/`..` collapsed where the path allows, as Butler echoes
+    /// request paths (`upath.normalizeSafe`): `subfolder/./a.qvd` → `subfolder/a.qvd`.
+    public static func normalisedText(_ text: String) -> String {
+        let absolute = text.hasPrefix("/") || text.hasPrefix("\\")
+        var names: [String] = []
+        for name in text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init) {
+            switch name {
+            case ".": continue
+            case "..":
+                if let last = names.last, last != ".." { names.removeLast() } else if !absolute { names.append("..") }
+            default: names.append(name)
+            }
+        }
+        let prefix = text.hasPrefix("\\\\") || text.hasPrefix("//") ? "//" : (absolute ? "/" : "")
+        return prefix + names.joined(separator: "/")
+    }
+}

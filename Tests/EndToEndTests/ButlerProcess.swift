@@ -22,8 +22,9 @@ final class ButlerProcess: @unchecked Sendable {
     /// the database in the temp directory.
     /// - Parameters:
     ///   - restServerConfig: lines added under `restServerConfig` (indented by 4 spaces).
+    ///   - endpoints: switches turned on besides the key-value store, ping, base conversion and endpoint list.
     ///   - extraConfig: lines added under `Butler` (indented by 2 spaces).
-    init(restServerConfig: String = "", extraConfig: String = "") throws {
+    init(restServerConfig: String = "", endpoints: [String] = [], extraConfig: String = "") throws {
         port = try Self.freePort()
         directory = Self.makeDirectory()
         let config = """
@@ -40,6 +41,7 @@ final class ButlerProcess: @unchecked Sendable {
                 base16ToBase62: true
                 butlerping: true
                 keyValueStore: true
+            \(endpoints.map { "    \($0): true" }.joined(separator: "\n"))
               database:
                 file: \(directory.appendingPathComponent("data/butler.sqlite").path)
             \(extraConfig)

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(libsqlite3-dev curl openssl ca-certificates)
-if [ "${1:-}" = "bench" ]; then packages+=(wrk); fi
+if [ "${1:-}" = "bench" ]; then packages+=(wrk bc); fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -285,3 +285,40 @@ struct FileRouteTests {
         }
     }
 }
+
+extension FileRouteTests {
+    /// /dev/shm is a separate (tmpfs) file system on Linux: a move there can't be a rename.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/shm")))
+    func moveAcrossFileSystemsCopiesThenDeletes() async throws {
+        let tree = try Tree()
+        let other = "/dev/shm/butler-move-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try tree.write("from/a.qvd", "across")
+        try FileManager.default.createDirectory(atPath: tree.path("from/dir"), withIntermediateDirectories: true)
+        try tree.write("from/dir/b.qvd", "tree")
+        var config = tree.config
+        config.files.moveApprovedDirectories = [.init(fromDirectory: tree.path("from"), toDirectory: other)]
+        try await withButler(config) { client in
+            let file = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"a.qvd","toFile":"a.qvd"}"#)
+            #expect(file.status == .created)
+            #expect(try String(contentsOfFile: other + "/a.qvd", encoding: .utf8) == "across")
+            #expect(!tree.exists("from/a.qvd"))
+            let directory = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"dir","toFile":"dir"}"#)
+            #expect(directory.status == .created)
+            #expect(try String(contentsOfFile: other + "/dir/b.qvd", encoding: .utf8) == "tree")
+            #expect(!tree.exists("from/dir"))
+        }
+    }
+
+    @Test func createDirQVDWithoutAQVDFolder() async throws {
+        let tree = try Tree()
+        var config = tree.config
+        config.files.qvdPath = nil
+        try await withButler(config) { client in
+            let response = try await client.send(.post, "/v4/createdirqvd", json: #"{"directory":"x"}"#)
+            #expect(response.json == butlerError(
+                500, "Internal Server Error", "Failed to create directory: Butler.configDirectories.qvdPath is not set"))
+        }
+    }
+}

@@ -322,3 +322,32 @@ extension FileRouteTests {
         }
     }
 }
+
+extension FileRouteTests {
+    @Test func overwriteReplacesDirectoriesAndFilesOfTheOtherKind() async throws {
+        let tree = try Tree()
+        try FileManager.default.createDirectory(atPath: tree.path("from/dir"), withIntermediateDirectories: true)
+        try tree.write("from/dir/new.qvd", "new")
+        try FileManager.default.createDirectory(atPath: tree.path("to/dir"), withIntermediateDirectories: true)
+        try tree.write("to/dir/old.qvd", "old")
+        try tree.write("from/file.qvd", "file")
+        try FileManager.default.createDirectory(atPath: tree.path("to/file.qvd/inner"), withIntermediateDirectories: true)
+        try await withButler(tree.config) { client in
+            let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"dir","toFile":"dir","overwrite":true}"#)
+            #expect(copy.status == .created)
+            #expect(tree.read("to/dir/new.qvd") == "new")
+            #expect(!tree.exists("to/dir/old.qvd"))  // replaced as a whole
+            try tree.write("to/dir/old.qvd", "old")
+            let move = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"dir","toFile":"dir","overwrite":true}"#)
+            #expect(move.status == .created)
+            #expect(tree.read("to/dir/new.qvd") == "new")
+            #expect(!tree.exists("to/dir/old.qvd"))
+            #expect(!tree.exists("from/dir"))
+            let fileOverDirectory = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"file.qvd","toFile":"file.qvd","overwrite":true}"#)
+            #expect(fileOverDirectory.status == .created)
+            #expect(tree.read("to/file.qvd") == "file")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: tree.path("to")).filter { $0.contains(".butler-") }
+            #expect(leftovers.isEmpty)
+        }
+    }
+}

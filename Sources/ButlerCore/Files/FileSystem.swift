@@ -61,13 +61,13 @@ enum FileSystem {
     /// Moves `source` to `destination`, replacing what is there: a rename on one file system, an atomic
     /// copy and a delete across file systems.
     static func move(from source: String, to destination: String) throws {
-        if kind(of: destination) == .directory, kind(of: source) == .directory {
-            try removeTree(destination)
-        }
         if rename(source, destination) == 0 { return }
-        guard errno == EXDEV else { throw Failure("move to '\(destination)' from", source) }
-        try copyAtomically(from: source, to: destination, preserveTimestamps: true)
-        try removeTree(source)
+        if errno == EXDEV {
+            try copyAtomically(from: source, to: destination, preserveTimestamps: true)
+            try removeTree(source)
+            return
+        }
+        try replace(destination, with: source)
     }
 
     /// Deletes a file, or a directory with everything in it.
@@ -86,21 +86,21 @@ enum FileSystem {
         return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
-    /// Puts `temporary` at `destination`. A file replaces atomically; a directory destination is first
-    /// moved aside, then removed once the new one is in place.
-    private static func replace(_ destination: String, with temporary: String) throws {
-        if kind(of: destination) == .directory {
-            let aside = temporarySibling(of: destination)
-            guard rename(destination, aside) == 0 else { throw Failure("replace", destination) }
-            guard rename(temporary, destination) == 0 else {
-                let code = errno
-                _ = rename(aside, destination)
-                throw Failure("replace", destination, code)
-            }
-            try? FileManager.default.removeItem(atPath: aside)
-            return
+    /// Puts `replacement` at `destination` with renames. Where one rename can't (a non-empty directory,
+    /// or a file and a directory, in the way), what is there is first moved aside, and removed only once
+    /// the replacement is in place; if that fails, it is put back.
+    private static func replace(_ destination: String, with replacement: String) throws {
+        if rename(replacement, destination) == 0 { return }
+        let code = errno
+        guard kind(of: destination) != nil else { throw Failure("rename into place", destination, code) }
+        let aside = temporarySibling(of: destination)
+        guard rename(destination, aside) == 0 else { throw Failure("replace", destination) }
+        guard rename(replacement, destination) == 0 else {
+            let code = errno
+            _ = rename(aside, destination)
+            throw Failure("replace", destination, code)
         }
-        guard rename(temporary, destination) == 0 else { throw Failure("rename into place", destination) }
+        try? FileManager.default.removeItem(atPath: aside)
     }
 
     /// Streams one file into a new file (mode kept), flushes it to disk, and sets its times if asked.

@@ -1,4 +1,5 @@
 @testable import ButlerCore
+import Foundation
 import Testing
 
 @Suite("Approved-path policy (POSIX and Windows path styles)")
@@ -154,5 +155,20 @@ struct ApprovedPathPolicyTests {
         #expect(PathParser.normalisedText("subfolder/./file1.qvd") == "subfolder/file1.qvd")
         #expect(PathParser.normalisedText("/srv//from\\a.qvd") == "/srv/from/a.qvd")
         #expect(PathParser.normalisedText("../x/../y") == "../y")
+    }
+}
+
+@Suite("Symlink resolution on this machine")
+struct SymlinkResolverTests {
+    @Test func resolvesTheExistingPartAndKeepsTheRest() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("butler-links-\(UUID().uuidString)").resolvingSymlinksInPath()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("real/dir"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("link"), withDestinationURL: root.appendingPathComponent("real"))
+        let requested = ApprovedPathPolicyTests.absolute(root.path + "/link/dir/not/yet/there.qvd", .posix)
+        #expect(SymlinkResolver.resolveExistingPart(requested).description == root.path + "/real/dir/not/yet/there.qvd")
+        let plain = ApprovedPathPolicyTests.absolute(root.path + "/real/x", .posix)
+        #expect(SymlinkResolver.resolveExistingPart(plain) == plain)
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The file routes against real directory trees in a temporary directory.
 @Suite("File routes: copy, move, delete, createdir, createdirqvd")
@@ -218,8 +221,10 @@ struct FileRouteTests {
             #expect(copy.status == .forbidden)
             let move = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"link/secret.txt","toFile":"s.txt"}"#)
             #expect(move.status == .forbidden)
+            // Deleting a link deletes the link itself, never what it points to.
             let delete = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"link.txt"}"#)
-            #expect(delete.status == .forbidden)
+            #expect(delete.status == .noContent)
+            #expect(FileSystemProbe.kind(tree.path("del/link.txt")) == nil)
             #expect(tree.read("outside/secret.txt") == "secret")
             #expect(!tree.exists("to/s.txt"))
         }
@@ -274,7 +279,9 @@ struct FileRouteTests {
             }
             // B21 (b): a very long name is refused cleanly.
             let long = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"\#(tree.path("del"))/\#(String(repeating: "a", count: 5000))"}"#)
-            #expect(long.status == .badRequest || long.status == .forbidden || long.status == .internalServerError)
+            #expect(long.status == .badRequest)
+            let longCopy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a","toFile":"\#(String(repeating: "b", count: 300))"}"#)
+            #expect(longCopy.status == .badRequest)
             #expect(try await client.send(.get, "/v4/butlerping").status == .ok)
         }
         var off = tree.config
@@ -348,6 +355,131 @@ extension FileRouteTests {
             #expect(tree.read("to/file.qvd") == "file")
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: tree.path("to")).filter { $0.contains(".butler-") }
             #expect(leftovers.isEmpty)
+        }
+    }
+}
+
+
+/// `lstat` for tests: what is at a path, without following a final symlink.
+enum FileSystemProbe {
+    static func kind(_ path: String) -> FileAttributeType? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+    }
+}
+
+/// Cases from an adversarial review: each tried to reach outside the approved directories.
+extension FileRouteTests {
+    // Names are split on Unicode scalars: "\u{0600}/" is one Character but holds a separator.
+    @Test func combiningCharactersCantHideSeparators() async throws {
+        let tree = try Tree()
+        try tree.write("from/a.txt", "hello")
+        try tree.write("outside/secret", "secret")
+        try await withButler(tree.config) { client in
+            for to in [#"../\u0301j1\u0600/../outside/secret"#, #"../\u0301d\u0600/../../\u0301e\u0600/../../escaped.txt"#] {
+                let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"\#(to)","overwrite":true}"#)
+                #expect(copy.status == .forbidden, "\(to)")
+                let move = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"a.txt","toFile":"\#(to)","overwrite":true}"#)
+                #expect(move.status == .forbidden, "\(to)")
+            }
+            let qvd = try await client.send(.post, "/v4/createdirqvd", json: #"{"directory":"../\u0301j3\u0600/../outside/newdir"}"#)
+            #expect(qvd.status == .forbidden)
+            #expect(tree.read("outside/secret") == "secret")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tree.path("outside")) == ["secret"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tree.root.path).sorted() == ["del", "from", "outside", "qvd", "to"])
+        }
+    }
+
+    // Names compare byte for byte on POSIX: NFC "café" and NFD "cafe\u{301}" are different directories.
+    @Test func unicodeEquivalentNamesAreDifferentDirectories() async throws {
+        let tree = try Tree()
+        let nfc = "caf\u{e9}", nfd = "cafe\u{301}"
+        try FileManager.default.createDirectory(atPath: tree.path(nfc), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: tree.path(nfd), withIntermediateDirectories: true)
+        try tree.write("\(nfd)/victim", "keep")
+        var config = tree.config
+        config.files.deleteApprovedDirectories = [tree.path(nfc)]
+        try await withButler(config) { client in
+            let response = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"\#(tree.path(nfd))/victim"}"#)
+            #expect(response.status == .forbidden)
+            #expect(tree.read("\(nfd)/victim") == "keep")
+        }
+    }
+
+    @Test func symlinksNamedByTheRequestAreActedOnThemselves() async throws {
+        let tree = try Tree()
+        try tree.write("del/real.txt", "real")
+        try FileManager.default.createDirectory(atPath: tree.path("del/rdir"), withIntermediateDirectories: true)
+        try tree.write("del/rdir/inner.txt", "inner")
+        try FileManager.default.createSymbolicLink(atPath: tree.path("del/link"), withDestinationPath: tree.path("del/real.txt"))
+        try FileManager.default.createSymbolicLink(atPath: tree.path("del/dlink"), withDestinationPath: tree.path("del/rdir"))
+        try FileManager.default.createSymbolicLink(atPath: tree.path("del/dangling"), withDestinationPath: tree.path("del/none"))
+        try tree.write("from/real.txt", "real")
+        try FileManager.default.createSymbolicLink(atPath: tree.path("from/flink"), withDestinationPath: tree.path("from/real.txt"))
+        try await withButler(tree.config) { client in
+            for name in ["link", "dlink", "dangling"] {
+                let response = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"\#(name)"}"#)
+                #expect(response.status == .noContent, "\(name)")
+                #expect(FileSystemProbe.kind(tree.path("del/\(name)")) == nil, "\(name)")
+            }
+            #expect(tree.read("del/real.txt") == "real")
+            #expect(tree.read("del/rdir/inner.txt") == "inner")
+            let move = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"flink","toFile":"moved"}"#)
+            #expect(move.status == .created)
+            #expect(FileSystemProbe.kind(tree.path("to/moved")) == .typeSymbolicLink)
+            #expect(tree.read("from/real.txt") == "real")
+        }
+    }
+
+    @Test func aFIFOIsRefusedQuickly() async throws {
+        let tree = try Tree()
+        #expect(mkfifo(tree.path("from/fifo"), 0o644) == 0)
+        try await withButler(tree.config) { client in
+            let response = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"fifo","toFile":"x"}"#)
+            #expect(response.json == butlerError(400, "Bad Request", "fromFile is not a regular file or directory"))
+        }
+    }
+
+    @Test func pathsThatContainEachOtherAreRefused() async throws {
+        let tree = try Tree()
+        var config = tree.config
+        let pair = FileOperationsConfig.DirectoryPair(fromDirectory: tree.path("from"), toDirectory: tree.path("from"))
+        config.files.copyApprovedDirectories = [pair]
+        config.files.moveApprovedDirectories = [pair]
+        try FileManager.default.createDirectory(atPath: tree.path("from/sub/inner"), withIntermediateDirectories: true)
+        try tree.write("from/sub/inner/a.txt", "a")
+        try await withButler(config) { client in
+            for (from, to) in [("sub", "sub/inner/copy"), ("sub/inner/a.txt", "sub/inner/a.txt"), ("sub/inner", "sub")] {
+                for route in ["/v4/filecopy", "/v4/filemove"] {
+                    let response = try await client.send(.put, route, json: #"{"fromFile":"\#(from)","toFile":"\#(to)","overwrite":true}"#)
+                    #expect(response.json == butlerError(
+                        400, "Bad Request", "fromFile and toFile must not be the same path, nor one inside the other"), "\(route) \(from) → \(to)")
+                }
+            }
+            #expect(tree.read("from/sub/inner/a.txt") == "a")
+        }
+    }
+
+    // A leading backslash is a root on POSIX too (Butler turned "\\" into "/"): not a relative path.
+    @Test func leadingBackslashIsAbsolute() async throws {
+        let tree = try Tree()
+        try tree.write("from/a.txt", "a")
+        try await withButler(tree.config) { client in
+            let outside = tree.path("outside/z").replacingOccurrences(of: "/", with: "\\\\")
+            let response = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"\#(outside)"}"#)
+            #expect(response.status == .forbidden)
+            #expect(!tree.exists("outside/z"))
+        }
+    }
+
+    @Test func overwriteFalseKeepsADanglingLinkAtTheDestination() async throws {
+        let tree = try Tree()
+        try tree.write("from/a.txt", "a")
+        try FileManager.default.createSymbolicLink(atPath: tree.path("to/a.txt"), withDestinationPath: tree.path("to/none"))
+        try await withButler(tree.config) { client in
+            let response = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"a.txt"}"#)
+            #expect(response.status == .created)
+            #expect(FileSystemProbe.kind(tree.path("to/a.txt")) == .typeSymbolicLink)
+            #expect(!tree.exists("to/none"))
         }
     }
 }

@@ -35,11 +35,13 @@ public struct AbsolutePath: Sendable, CustomStringConvertible {
     public func appending(_ names: [String]) -> AbsolutePath {
         var result = components
         for name in names {
-            switch name {
-            case "", ".": continue
-            case "..": if !result.isEmpty { result.removeLast() }
-            default: result.append(name)
+            // Compared as bytes: only the names the operating system treats specially.
+            if name.utf8.isEmpty || name.utf8.elementsEqual(".".utf8) { continue }
+            if name.utf8.elementsEqual("..".utf8) {
+                if !result.isEmpty { result.removeLast() }
+                continue
             }
+            result.append(name)
         }
         return AbsolutePath(style: style, root: root, components: result)
     }

@@ -35,15 +35,22 @@ public struct ApprovedPathPolicy: Sendable {
     public static let host = ApprovedPathPolicy(style: .host, resolveLinks: SymlinkResolver.resolveExistingPart)
 
     /// `parsed`, made absolute against `base`, with symlinks resolved.
-    public func resolve(_ parsed: ParsedPath, against base: AbsolutePath) -> AbsolutePath {
-        resolveLinks(parsed.resolved(against: base))
+    /// - Parameter followingFinalLink: false to resolve only the directory part, so that a symlink named by
+    ///   the path is acted on itself (deleted, moved), not its target.
+    public func resolve(_ parsed: ParsedPath, against base: AbsolutePath, followingFinalLink: Bool = true) -> AbsolutePath {
+        let path = parsed.resolved(against: base)
+        guard !followingFinalLink, let parent = path.parent else { return resolveLinks(path) }
+        return resolveLinks(parent).appending([path.lastComponent])
     }
 
     /// The first pair whose `from` holds `from` and whose `to` holds `to` (each strictly below), with
     /// both paths resolved; `nil` when no pair approves the two.
-    public func authorize(from: ParsedPath, to: ParsedPath, in pairs: [ApprovedDirectoryPair]) -> (from: AbsolutePath, to: AbsolutePath)? {
+    /// - Parameter followingSourceLink: false for a move, which moves a symlink itself.
+    public func authorize(
+        from: ParsedPath, to: ParsedPath, in pairs: [ApprovedDirectoryPair], followingSourceLink: Bool = true
+    ) -> (from: AbsolutePath, to: AbsolutePath)? {
         for pair in pairs {
-            let source = resolve(from, against: pair.from)
+            let source = resolve(from, against: pair.from, followingFinalLink: followingSourceLink)
             let destination = resolve(to, against: pair.to)
             if source.isStrictlyInside(pair.from) && destination.isStrictlyInside(pair.to) {
                 return (source, destination)
@@ -53,11 +60,15 @@ public struct ApprovedPathPolicy: Sendable {
     }
 
     /// `path` resolved against the first of `directories` that holds it; `nil` when none does.
-    /// - Parameter includingDirectoryItself: whether the approved directory itself counts (true for
-    ///   creating directories, false for deleting: an approved directory can't delete itself).
-    public func authorize(_ path: ParsedPath, in directories: [AbsolutePath], includingDirectoryItself: Bool) -> AbsolutePath? {
+    /// - Parameters:
+    ///   - includingDirectoryItself: whether the approved directory itself counts (true for creating
+    ///     directories, false for deleting: an approved directory can't delete itself).
+    ///   - followingFinalLink: false for a delete, which deletes a symlink itself.
+    public func authorize(
+        _ path: ParsedPath, in directories: [AbsolutePath], includingDirectoryItself: Bool, followingFinalLink: Bool = true
+    ) -> AbsolutePath? {
         for directory in directories {
-            let resolved = resolve(path, against: directory)
+            let resolved = resolve(path, against: directory, followingFinalLink: followingFinalLink)
             if includingDirectoryItself ? resolved.isInside(directory) : resolved.isStrictlyInside(directory) {
                 return resolved
             }

@@ -73,13 +73,18 @@ public struct FileService: Sendable {
     /// `PUT /v4/filecopy`: copies a file, or a directory with its tree, into place atomically.
     /// - Throws: 400 for a bad path or a missing source, 403 outside every approved pair, 500 on failure.
     public func copy(from: String, to: String, overwrite: Bool, preserveTimestamp: Bool) async throws -> CopyOutcome {
-        let (source, destination) = try authorize(from: from, to: to, pairs: copyPairs, operation: "file copy")
-        return try await run("copy \(source) → \(destination)", failure: "Failed copying file") {
-            guard FileSystem.kind(of: source.description) != nil else { throw ButlerError.badRequest("fromFile does not exist") }
-            if !overwrite, FileSystem.kind(of: destination.description) != nil { return .keptExistingDestination }
+        let (source, destination) = try authorize(from: from, to: to, pairs: copyPairs, operation: "file copy", followingSourceLink: true)
+        return try await run("copy", source, destination, failure: "Failed copying file") {
+            switch FileSystem.kind(of: source.description) {
+            case nil: throw ButlerError.badRequest("fromFile does not exist")
+            case .other?: throw ButlerError.badRequest("fromFile is not a regular file or directory")
+            default: break
+            }
+            if !overwrite, FileSystem.kind(of: destination.description, followingLinks: false) != nil { return .keptExistingDestination }
             try FileSystem.createDirectories(destination.parent!.description)
-            try FileSystem.copyAtomically(from: source.description, to: destination.description, preserveTimestamps: preserveTimestamp)
-            return .copied
+            let copied = try FileSystem.copyAtomically(
+                from: source.description, to: destination.description, preserveTimestamps: preserveTimestamp, replacing: overwrite)
+            return copied ? .copied : .keptExistingDestination
         }
     }
 
@@ -87,14 +92,16 @@ public struct FileService: Sendable {
     /// - Throws: 400 for a bad path or a missing source, 403 outside every approved pair, 409 when the
     ///   destination exists and `overwrite` is false (nothing moved), 500 on failure.
     public func move(from: String, to: String, overwrite: Bool) async throws {
-        let (source, destination) = try authorize(from: from, to: to, pairs: movePairs, operation: "file move")
-        try await run("move \(source) → \(destination)", failure: "Failed moving file") {
-            guard FileSystem.kind(of: source.description) != nil else { throw ButlerError.badRequest("fromFile does not exist") }
-            if !overwrite, FileSystem.kind(of: destination.description) != nil {
-                throw ButlerError(.conflict, "toFile already exists and overwrite is false: nothing was moved")
+        // A symlink named as the source is moved itself, as fs-extra does.
+        let (source, destination) = try authorize(from: from, to: to, pairs: movePairs, operation: "file move", followingSourceLink: false)
+        try await run("move", source, destination, failure: "Failed moving file") {
+            guard FileSystem.kind(of: source.description, followingLinks: false) != nil else {
+                throw ButlerError.badRequest("fromFile does not exist")
             }
+            let exists = ButlerError(.conflict, "toFile already exists and overwrite is false: nothing was moved")
+            if !overwrite, FileSystem.kind(of: destination.description, followingLinks: false) != nil { throw exists }
             try FileSystem.createDirectories(destination.parent!.description)
-            try FileSystem.move(from: source.description, to: destination.description)
+            guard try FileSystem.move(from: source.description, to: destination.description, replacing: overwrite) else { throw exists }
         }
     }
 
@@ -102,12 +109,15 @@ public struct FileService: Sendable {
     /// - Throws: 400 for a bad path or a missing file, 403 outside every approved directory, 500 on failure.
     public func delete(_ file: String) async throws {
         let parsed = try PathParser.parse(file, style: policy.style, operation: "file delete")
-        guard let path = policy.authorize(parsed, in: deleteDirectories, includingDirectoryItself: false) else {
-            logger.warning("File delete refused: '\(file)' is not in an approved directory")
+        // A symlink named by the path is deleted itself, never its target.
+        guard let path = policy.authorize(parsed, in: deleteDirectories, includingDirectoryItself: false, followingFinalLink: false) else {
+            logger.warning("File delete refused: \(String(reflecting: file)) is not in an approved directory")
             throw ButlerError.forbidden("No approved directory for file delete")
         }
-        try await run("delete \(path)", failure: "Failed deleting file") {
-            guard FileSystem.kind(of: path.description) != nil else { throw ButlerError.badRequest("Delete failed, file does not exist") }
+        try await run("delete", path, failure: "Failed deleting file") {
+            guard FileSystem.kind(of: path.description, followingLinks: false) != nil else {
+                throw ButlerError.badRequest("Delete failed, file does not exist")
+            }
             try FileSystem.removeTree(path.description)
         }
     }
@@ -126,7 +136,7 @@ public struct FileService: Sendable {
         } else {
             path = policy.resolve(parsed, against: workingDirectory)
         }
-        try await run("create directory \(path)", failure: "Failed to create directory") {
+        try await run("create directory", path, failure: "Failed to create directory") {
             try FileSystem.createDirectories(path.description)
         }
     }
@@ -142,37 +152,48 @@ public struct FileService: Sendable {
         guard let path = policy.authorize(parsed, in: [qvdPath], includingDirectoryItself: true) else {
             throw ButlerError.forbidden("Directory must be within the QVD folder")
         }
-        try await run("create directory \(path)", failure: "Failed to create directory") {
+        try await run("create directory", path, failure: "Failed to create directory") {
             try FileSystem.createDirectories(path.description)
         }
     }
 
     private func authorize(
-        from: String, to: String, pairs: [ApprovedDirectoryPair], operation: String
+        from: String, to: String, pairs: [ApprovedDirectoryPair], operation: String, followingSourceLink: Bool
     ) throws -> (AbsolutePath, AbsolutePath) {
         let source = try PathParser.parse(from, style: policy.style, operation: operation)
         let destination = try PathParser.parse(to, style: policy.style, operation: operation)
-        guard let approved = policy.authorize(from: source, to: destination, in: pairs) else {
-            logger.warning("\(operation) refused: '\(from)' → '\(to)' is not an approved fromDir/toDir pair")
+        guard let approved = policy.authorize(from: source, to: destination, in: pairs, followingSourceLink: followingSourceLink) else {
+            logger.warning("\(operation) refused: \(String(reflecting: from)) → \(String(reflecting: to)) is not an approved fromDir/toDir pair")
             throw ButlerError.forbidden("No approved fromDir/toDir for \(operation)")
+        }
+        // Copying or moving a path onto itself, into itself or over its own parent would destroy it.
+        if approved.from.isInside(approved.to) || approved.to.isInside(approved.from) {
+            throw ButlerError.badRequest("fromFile and toFile must not be the same path, nor one inside the other")
         }
         return approved
     }
 
-    /// Runs blocking file-system work on a Dispatch thread, logging the outcome. A `ButlerError` passes
-    /// through; any other failure is logged with its cause and reported as `failure` (500).
+    /// Runs blocking file-system work on a Dispatch thread, logging the resolved paths and the outcome.
+    /// A `ButlerError` passes through; a name too long for the file system is 400; any other failure is
+    /// logged with its cause and reported as `failure` (500).
     private func run<Value: Sendable>(
-        _ description: String, failure: String, _ work: @escaping @Sendable () throws -> Value
+        _ operation: String, _ paths: AbsolutePath..., failure: String, _ work: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
+        // Quoted and escaped, so a name can't forge log lines.
+        let description = "\(operation) " + paths.map { String(reflecting: $0.description) }.joined(separator: " → ")
         do {
             let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
                 DispatchQueue.global().async { continuation.resume(with: Result(catching: work)) }
             }
-            logger.info("File operation: \(description): done")
+            let kept = (result as? CopyOutcome) == .keptExistingDestination
+            logger.info("File operation: \(description): \(kept ? "destination exists, kept (overwrite: false)" : "done")")
             return result
         } catch let error as ButlerError {
             logger.warning("File operation: \(description): \(error.message)")
             throw error
+        } catch let error as FileSystem.Failure where error.code == ENAMETOOLONG {
+            logger.warning("File operation: \(description): \(error)")
+            throw ButlerError.badRequest("Path is too long for the file system")
         } catch {
             logger.error("File operation: \(description): failed: \(error)")
             throw ButlerError.failed(failure)

@@ -10,73 +10,137 @@ import Glibc
 /// Blocking calls: run them off the concurrency pool (`FileService` does).
 enum FileSystem {
     enum Kind: Equatable {
-        case file, directory, other
+        case file, directory, symlink, other
     }
 
+    /// A failed system call: what was attempted on which path, and `errno`.
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        let code: Int32
+
         init(_ operation: String, _ path: String, _ code: Int32 = errno) {
-            description = "\(operation) '\(path)': \(String(cString: strerror(code)))"
+            self.code = code
+            description = "\(operation) \(String(reflecting: path)): \(String(cString: strerror(code)))"
         }
     }
 
-    /// What is at `path` (following symlinks), or `nil` when nothing is.
-    static func kind(of path: String) -> Kind? {
+    /// What is at `path`, or `nil` when nothing is.
+    /// - Parameter followingLinks: false to report a symlink as `.symlink` (even a dangling one).
+    static func kind(of path: String, followingLinks: Bool = true) -> Kind? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard (followingLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .file
         case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
         default: return .other
         }
     }
 
-    /// Creates `path` and any missing parents; an existing directory is fine.
+    /// Creates `path` and any missing parents, one `mkdir` at a time; an existing directory is fine.
     static func createDirectories(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw Failure("create directory", path, EEXIST)
+        if kind(of: path) == .directory { return }
+        var current = ""
+        for name in path.split(separator: "/", omittingEmptySubsequences: true) {
+            current += "/" + name
+            if mkdir(current, 0o777) != 0 {
+                let code = errno
+                guard code == EEXIST, kind(of: current) == .directory else { throw Failure("create directory", current, code) }
+            }
         }
-        guard kind(of: path) == .directory else { throw Failure("create directory", path, ENOTDIR) }
     }
 
-    /// Copies a file or a directory tree to `destination` through a temporary sibling, replacing what is
-    /// there. Symlinks inside a tree are copied as links, never followed.
-    static func copyAtomically(from source: String, to destination: String, preserveTimestamps: Bool) throws {
+    /// Copies a file or a directory tree to `destination` through a temporary sibling. Symlinks inside a
+    /// tree are copied as links, never followed.
+    /// - Parameter replacing: false to leave an existing destination alone (for a file this is atomic:
+    ///   the copy is hard-linked into place only if the name is free).
+    /// - Returns: whether the copy was put in place.
+    @discardableResult
+    static func copyAtomically(from source: String, to destination: String, preserveTimestamps: Bool, replacing: Bool = true) throws -> Bool {
         let temporary = temporarySibling(of: destination)
         do {
-            if kind(of: source) == .directory {
+            let isDirectory = kind(of: source) == .directory
+            if isDirectory {
                 try copyTree(from: source, to: temporary, preserveTimestamps: preserveTimestamps)
             } else {
                 try copyFile(from: source, to: temporary, preserveTimestamps: preserveTimestamps)
             }
-            try replace(destination, with: temporary)
+            if replacing {
+                try replace(destination, with: temporary)
+                return true
+            }
+            let placed = isDirectory ? try placeDirectoryIfAbsent(temporary, at: destination) : try linkIfAbsent(temporary, at: destination)
+            try? FileManager.default.removeItem(atPath: temporary)
+            return placed
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
     }
 
-    /// Moves `source` to `destination`, replacing what is there: a rename on one file system, an atomic
+    /// Moves `source` (a symlink is moved itself) to `destination`: a rename on one file system, an atomic
     /// copy and a delete across file systems.
-    static func move(from source: String, to destination: String) throws {
-        if rename(source, destination) == 0 { return }
+    /// - Parameter replacing: false to leave an existing destination alone (atomic for files).
+    /// - Returns: whether `source` was moved.
+    @discardableResult
+    static func move(from source: String, to destination: String, replacing: Bool) throws -> Bool {
+        if !replacing {
+            if kind(of: source, followingLinks: false) == .directory {
+                guard kind(of: destination, followingLinks: false) == nil else { return false }
+            } else {
+                if link(source, destination) == 0 {
+                    guard unlink(source) == 0 else { throw Failure("remove the moved", source) }
+                    return true
+                }
+                switch errno {
+                case EEXIST: return false
+                case EXDEV: break
+                default: guard kind(of: destination, followingLinks: false) == nil else { return false }
+                }
+            }
+        }
+        if rename(source, destination) == 0 { return true }
         if errno == EXDEV {
-            try copyAtomically(from: source, to: destination, preserveTimestamps: true)
+            guard try copyAtomically(from: source, to: destination, preserveTimestamps: true, replacing: replacing) else { return false }
             try removeTree(source)
-            return
+            return true
         }
         try replace(destination, with: source)
+        return true
     }
 
-    /// Deletes a file, or a directory with everything in it.
+    /// Deletes a file or symlink, or a directory with everything in it (links inside are not followed).
     static func removeTree(_ path: String) throws {
+        if kind(of: path, followingLinks: false) != .directory {
+            guard unlink(path) == 0 else { throw Failure("delete", path) }
+            return
+        }
         do {
             try FileManager.default.removeItem(atPath: path)
         } catch {
-            throw Failure("delete", path, EACCES)
+            throw Failure("delete", path, (error as NSError).code == NSFileNoSuchFileError ? ENOENT : EACCES)
         }
+    }
+
+    /// Hard-links `file` to `destination` unless the name is taken (atomic no-replace).
+    /// (File systems without hard links fall back to a check just before a rename.)
+    private static func linkIfAbsent(_ file: String, at destination: String) throws -> Bool {
+        if link(file, destination) == 0 { return true }
+        switch errno {
+        case EEXIST: return false
+        case EPERM, EOPNOTSUPP, EMLINK:
+            guard kind(of: destination, followingLinks: false) == nil else { return false }
+            guard rename(file, destination) == 0 else { throw Failure("rename into place", destination) }
+            return true
+        default: throw Failure("link into place", destination)
+        }
+    }
+
+    /// Renames `directory` to `destination` unless something is there (checked just before).
+    private static func placeDirectoryIfAbsent(_ directory: String, at destination: String) throws -> Bool {
+        guard kind(of: destination, followingLinks: false) == nil else { return false }
+        guard rename(directory, destination) == 0 else { throw Failure("rename into place", destination) }
+        return true
     }
 
     /// A name for a temporary sibling: hidden, unique, recognisable as Butler's.
@@ -105,11 +169,13 @@ enum FileSystem {
 
     /// Streams one file into a new file (mode kept), flushes it to disk, and sets its times if asked.
     private static func copyFile(from source: String, to target: String, preserveTimestamps: Bool) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a FIFO can't hang the open; anything but a regular file is refused.
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard input >= 0 else { throw Failure("open", source) }
         defer { close(input) }
         var info = stat()
         guard fstat(input, &info) == 0 else { throw Failure("stat", source) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw Failure("copy", source, EINVAL) }
         let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, info.st_mode & 0o7777)
         guard output >= 0 else { throw Failure("create", target) }
         defer { close(output) }

@@ -30,12 +30,15 @@ public enum PathParser {
     ///   operations when running Butler on non-Windows OS. Path: …").
     /// - Throws: `ButlerError.badRequest` naming the path and the rule it breaks.
     public static func parse(_ text: String, style: PathStyle, operation: String) throws -> ParsedPath {
-        if text.unicodeScalars.contains("\0") {
+        let scalars = text.unicodeScalars
+        if scalars.contains("\0") {
             throw ButlerError.badRequest("Path must not contain the NUL character. Path: \(text.replacingOccurrences(of: "\0", with: "\\0"))")
         }
         let isUNC = text.hasPrefix("\\\\") || (style == .windows && text.hasPrefix("//"))
-        let names = text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
-        let hasDrive = text.count >= 2 && text.first!.isASCII && text.first!.isLetter && text.dropFirst().first == ":"
+        let names = Self.names(of: text)
+        let first = scalars.first
+        let hasDrive = scalars.count >= 2 && first!.isASCII && first!.properties.isAlphabetic
+            && scalars[scalars.index(after: scalars.startIndex)] == ":"
         switch style {
         case .posix:
             if isUNC {
@@ -46,7 +49,7 @@ public enum PathParser {
                 throw ButlerError.badRequest(
                     "Windows drive paths not supported for \(operation) operations when running Butler on non-Windows OS. Path: \(text)")
             }
-            if text.hasPrefix("/") {
+            if first == "/" || first == "\\" {
                 return .absolute(AbsolutePath(style: .posix, root: "/", components: []).appending(names))
             }
             return .relative(names)
@@ -59,34 +62,44 @@ public enum PathParser {
                 return .absolute(AbsolutePath(style: .windows, root: root, components: []).appending(Array(names.dropFirst(2))))
             }
             if hasDrive {
-                let afterDrive = text.dropFirst(2)
+                let afterDrive = scalars.dropFirst(2)
                 guard let separator = afterDrive.first, separator == "\\" || separator == "/" else {
                     throw ButlerError.badRequest("Drive-relative paths (C:folder) are not supported. Path: \(text)")
                 }
                 let root = text.prefix(2).uppercased()
                 return .absolute(AbsolutePath(style: .windows, root: root, components: []).appending(Array(names.dropFirst())))
             }
-            if text.hasPrefix("\\") || text.hasPrefix("/") {
+            if first == "\\" || first == "/" {
                 throw ButlerError.badRequest("Paths rooted without a drive letter are not supported. Path: \(text)")
             }
             return .relative(names)
         }
     }
 
+    /// The names of a path, split at `/` and `\` as the operating system does: on Unicode scalars, never on
+    /// grapheme clusters (`"\u{0600}/"` is one `Character` but holds a separator).
+    static func names(of text: String) -> [String] {
+        text.unicodeScalars.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map { String(String.UnicodeScalarView($0)) }
+    }
+
     /// The path text with `/` separators and `.`/`..` collapsed where the path allows, as Butler echoes
     /// request paths (`upath.normalizeSafe`): `subfolder/./a.qvd` → `subfolder/a.qvd`.
     public static func normalisedText(_ text: String) -> String {
         let absolute = text.hasPrefix("/") || text.hasPrefix("\\")
-        var names: [String] = []
-        for name in text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init) {
-            switch name {
-            case ".": continue
-            case "..":
-                if let last = names.last, last != ".." { names.removeLast() } else if !absolute { names.append("..") }
-            default: names.append(name)
+        var kept: [String] = []
+        for name in names(of: text) {
+            if name.utf8.elementsEqual(".".utf8) { continue }
+            if name.utf8.elementsEqual("..".utf8) {
+                if let last = kept.last, !last.utf8.elementsEqual("..".utf8) {
+                    kept.removeLast()
+                } else if !absolute {
+                    kept.append("..")
+                }
+                continue
             }
+            kept.append(name)
         }
         let prefix = text.hasPrefix("\\\\") || text.hasPrefix("//") ? "//" : (absolute ? "/" : "")
-        return prefix + names.joined(separator: "/")
+        return prefix + kept.joined(separator: "/")
     }
 }

@@ -16,8 +16,9 @@ public enum PathStyle: Sendable, Equatable {
     /// The separator used when a path is written out.
     var separator: String { self == .windows ? "\\" : "/" }
 
-    /// Whether two names are the same in this style (Windows file systems ignore case).
+    /// Whether two names are the same in this style: byte for byte on POSIX (no Unicode equivalence:
+    /// `café` and `cafe\u{301}` are different directories), without regard to case on Windows.
     func sameName(_ a: String, _ b: String) -> Bool {
-        self == .windows ? a.lowercased() == b.lowercased() : a == b
+        self == .windows ? a.lowercased().utf8.elementsEqual(b.lowercased().utf8) : a.utf8.elementsEqual(b.utf8)
     }
 }

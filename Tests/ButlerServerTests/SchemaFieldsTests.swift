@@ -1,3 +1,4 @@
+import ButlerCore
 @testable import ButlerServer
 import Hummingbird
 import Testing

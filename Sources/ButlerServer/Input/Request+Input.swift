@@ -1,3 +1,4 @@
+import ButlerCore
 import Foundation
 import Hummingbird
 import NIOCore

@@ -1,3 +1,4 @@
+import ButlerCore
 import Foundation
 
 /// Reads the fields of one part of a request (`body`, `querystring` or `params`) the way Butler's

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A JSON document as sent in a request body, before the route's schema is applied.
+/// A JSON document: a request body before the route's schema is applied, or a payload built for an
+/// outside service (New Relic attributes have keys only known at run time).
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -10,7 +11,7 @@ public enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
 
     /// JSON's name for the value's type, as validation messages use it.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
@@ -37,6 +38,21 @@ extension JSONValue: Decodable {
             self = .array(array)
         } else {
             self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}
+
+extension JSONValue: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .number(let number):
+            if number.rounded() == number, abs(number) < 9e15 { try container.encode(Int64(number)) } else { try container.encode(number) }
+        case .string(let text): try container.encode(text)
+        case .array(let values): try container.encode(values)
+        case .object(let fields): try container.encode(fields)
         }
     }
 }

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Domain: config model, key-value rules, base conversion, errors. No HTTP, no NIO.
@@ -37,12 +38,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Outside services Butler sends to (Slack, New Relic, …), over AsyncHTTPClient.
+        .target(
+            name: "ButlerNotifications",
+            dependencies: [
+                "ButlerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Hummingbird routes, middleware and the composition root `buildApplication(config:)`.
         .target(
             name: "ButlerServer",
             dependencies: [
                 "ButlerCore",
                 "ButlerStore",
+                "ButlerNotifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import ButlerCore
+import ButlerNotifications
 import ButlerStore
 import Hummingbird
 import HummingbirdCore
@@ -25,6 +26,14 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         let (files, warnings) = try FileService.make(config: config.files, logger: logger)
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
+    }
+    let http = OutboundHTTPClient(timeout: options.outboundTimeout)
+    if endpoints.isEnabled(.slackPostMessage) {
+        SlackController(slack: SlackMessenger(webhookURL: config.slack.restMessageWebhookURL, http: http)).register(on: router)
+    }
+    if endpoints.isEnabled(.postNewRelicEvent) || endpoints.isEnabled(.postNewRelicMetric) {
+        let poster = NewRelicPoster(config: config.newRelic, http: http, logger: logger)
+        NewRelicController(newRelic: poster, endpoints: endpoints, clock: options.clock).register(on: router)
     }
     // As in Butler, the `keyValueStore` switch alone decides whether the store exists.
     if endpoints.isEnabled(.keyValueStore) {

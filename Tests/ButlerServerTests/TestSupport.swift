@@ -17,6 +17,7 @@ func withButler(
     store: (any KeyValueStore)? = InMemoryKeyValueStore(),
     testing: TestingSetup = .router,
     idleTimeout: Duration = .seconds(30),
+    outboundTimeout: Duration = .seconds(5),
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var options = ServerOptions()
@@ -24,6 +25,7 @@ func withButler(
     options.clock = clock
     options.keyValueStore = store
     options.idleTimeout = idleTimeout
+    options.outboundTimeout = outboundTimeout
     var logger = Logger(label: "butler-test")
     logger.logLevel = .warning
     options.logger = logger

@@ -22,6 +22,10 @@ public struct ButlerConfig: Equatable, Sendable {
     public var database: DatabaseConfig = .init()
     /// The approved directories of the file routes and the QVD folder.
     public var files: FileOperationsConfig = .init()
+    /// `Butler.slackNotification` (the part used by `PUT /v4/slackpostmessage`).
+    public var slack: SlackConfig = .init()
+    /// New Relic accounts and the settings of the New Relic routes.
+    public var newRelic: NewRelicConfig = .init()
 
     public init() {}
 }
@@ -34,15 +38,16 @@ extension ButlerConfig: Decodable {
         case keyValueStore, database
         case fileCopyApprovedDirectories, fileMoveApprovedDirectories, fileDeleteApprovedDirectories
         case createDirApprovedDirectories, configDirectories
+        case slackNotification, thirdPartyToolsCredentials, restServerEndpointsConfig
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
-        "thirdPartyToolsCredentials", "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
-        "qlikSenseLicense", "teamsNotification", "slackNotification", "emailNotification", "incidentTool",
+        "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
+        "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool",
         "webhookNotification", "scheduler", "mqttConfig", "udpServerConfig", "restServerApiDocGenerate",
-        "restServerEndpointsConfig", "startTaskFilter", "serviceMonitor", "qlikSenseCloud", "cert",
+        "startTaskFilter", "serviceMonitor", "qlikSenseCloud", "cert",
         "configEngine", "configQRS",
     ]
 
@@ -63,6 +68,12 @@ extension ButlerConfig: Decodable {
             deleteApprovedDirectories: try container.value(.fileDeleteApprovedDirectories, default: []),
             createDirApprovedDirectories: try container.decodeIfPresent([String].self, forKey: .createDirApprovedDirectories),
             qvdPath: try container.decodeIfPresent(ConfigDirectories.self, forKey: .configDirectories)?.qvdPath)
+        slack = try container.value(.slackNotification, default: .init())
+        let endpointSettings = try container.decodeIfPresent(RestServerEndpointsConfig.self, forKey: .restServerEndpointsConfig)
+        newRelic = NewRelicConfig(
+            accounts: try container.decodeIfPresent(ThirdPartyToolsCredentials.self, forKey: .thirdPartyToolsCredentials)?.newRelic ?? [],
+            event: endpointSettings?.event ?? NewRelicConfig.Endpoint(url: NewRelicConfig.defaultEventURL),
+            metric: endpointSettings?.metric ?? NewRelicConfig.Endpoint(url: NewRelicConfig.defaultMetricURL))
     }
 }
 

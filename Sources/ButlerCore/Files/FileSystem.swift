@@ -45,7 +45,9 @@ enum FileSystem {
             current += "/" + name
             if mkdir(current, 0o777) != 0 {
                 let code = errno
-                guard code == EEXIST, kind(of: current) == .directory else { throw Failure("create directory", current, code) }
+                guard code == EEXIST, kind(of: current) == .directory else {
+                    throw Failure("create directory", current, code == EEXIST ? ENOTDIR : code)
+                }
             }
         }
     }

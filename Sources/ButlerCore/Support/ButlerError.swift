@@ -14,6 +14,8 @@ public struct ButlerError: Error, Equatable, Sendable, CustomStringConvertible {
         case conflict
         /// A dependency understood the request but could not do it (HTTP 422).
         case unprocessable
+        /// An outside service answered with an error (HTTP 502).
+        case badGateway
         /// A dependency is off or unreachable (HTTP 503).
         case unavailable
         /// Something failed on our side (HTTP 500).

@@ -72,6 +72,25 @@ public struct SchemaFields: Sendable {
         }
     }
 
+    /// An array of objects, each read with its own `SchemaFields` (part `body/attributes/0`, …).
+    public func objects(_ name: String, required: Bool = false) throws -> [SchemaFields]? {
+        guard let value = try field(name, required: required) else { return nil }
+        guard case .array(let elements) = value else { throw mustBe(name, "array") }
+        return try elements.enumerated().map { index, element in
+            guard case .object(let fields) = element else { throw ButlerHTTPError.validation("\(part)/\(name)/\(index) must be object") }
+            return SchemaFields(part: "\(part)/\(name)/\(index)", fields: fields)
+        }
+    }
+
+    /// A required string of at most `maxLength` characters (AJV's `maxLength`).
+    public func string(_ name: String, required: Bool = false, maxLength: Int) throws -> String? {
+        guard let text = try string(name, required: required) else { return nil }
+        guard text.count <= maxLength else {
+            throw ButlerHTTPError.validation("\(part)/\(name) must NOT have more than \(maxLength) characters")
+        }
+        return text
+    }
+
     /// The field's value; `nil` when absent or null (a validation error when `required`).
     private func field(_ name: String, required: Bool) throws -> JSONValue? {
         switch fields[name] {

@@ -42,6 +42,7 @@ public struct ButlerHTTPError: Error, HTTPResponseError, Equatable {
         case .forbidden: .forbidden
         case .conflict: .conflict
         case .unprocessable: .unprocessableContent
+        case .badGateway: .badGateway
         case .unavailable: .serviceUnavailable
         case .failed: .internalServerError
         }

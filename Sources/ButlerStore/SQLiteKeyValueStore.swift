@@ -9,9 +9,10 @@ import GRDB
 /// this). Reads are answered from the table, so they never touch the disk; the table is loaded from
 /// SQLite when the store is opened. A write is acknowledged only after it is committed with
 /// `synchronous = FULL`.
-public final class SQLiteKeyValueStore: KeyValueStore {
+public final class SQLiteKeyValueStore: TableBackedKeyValueStore {
     private let database: DatabasePool
-    private let table: SharedKeyValueTable
+    /// The table reads are answered from; changed only after a commit.
+    public let readModel: SharedKeyValueTable
 
     /// Opens the store on `database` and loads every pair into memory.
     public init(database: ButlerDatabase) throws {
@@ -30,19 +31,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             }
             return table
         }
-        table = SharedKeyValueTable(loaded)
-    }
-
-    public func namespaces() async throws -> [String] {
-        table.namespaces()
-    }
-
-    public func get(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
-        table.get(namespace: namespace, key: key, now: now)
-    }
-
-    public func keys(namespace: String, now: Date) async throws -> [String]? {
-        table.keys(namespace: namespace, now: now)
+        readModel = SharedKeyValueTable(loaded)
     }
 
     public func set(_ pair: KeyValuePair, maxKeysPerNamespace: Int?, now: Date) async throws -> KeyValueWriteOutcome {
@@ -78,10 +67,10 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         _ plan: @escaping @Sendable (KeyValueTable) throws -> (KeyValueTable.Change?, Result)
     ) async throws -> Result {
         try await database.write { db in
-            let (change, result) = try self.table.withLock { try plan($0) }
+            let (change, result) = try self.readModel.withLock { try plan($0) }
             guard let change else { return result }
             try Self.persist(change, in: db)
-            db.afterNextTransaction { _ in self.table.withLock { $0.apply(change) } }
+            db.afterNextTransaction { _ in self.readModel.withLock { $0.apply(change) } }
             return result
         }
     }

@@ -112,3 +112,14 @@ extension DecodingError {
         }
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A scalar read as text, whatever YAML made of it (`accountId: 1234567` is a number in YAML).
+    func decodeScalarAsString(_ key: Key) throws -> String {
+        if let text = try? decode(String.self, forKey: key) { return text }
+        if let number = try? decode(Int.self, forKey: key) { return String(number) }
+        if let number = try? decode(Double.self, forKey: key) { return String(number) }
+        if let flag = try? decode(Bool.self, forKey: key) { return String(flag) }
+        return try decode(String.self, forKey: key)
+    }
+}

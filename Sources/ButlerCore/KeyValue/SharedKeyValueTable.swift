@@ -27,3 +27,24 @@ public final class SharedKeyValueTable: Sendable {
         try table.withLock { try body(&$0) }
     }
 }
+
+/// A store that answers reads from a `SharedKeyValueTable` (the in-memory store's data, the SQLite
+/// store's read model): the reads of `KeyValueStore`, written once.
+public protocol TableBackedKeyValueStore: KeyValueStore {
+    /// The table reads are answered from.
+    var readModel: SharedKeyValueTable { get }
+}
+
+extension TableBackedKeyValueStore {
+    public func namespaces() async throws -> [String] {
+        readModel.namespaces()
+    }
+
+    public func get(namespace: String, key: String, now: Date) async throws -> KeyValueLookup {
+        readModel.get(namespace: namespace, key: key, now: now)
+    }
+
+    public func keys(namespace: String, now: Date) async throws -> [String]? {
+        readModel.keys(namespace: namespace, now: now)
+    }
+}

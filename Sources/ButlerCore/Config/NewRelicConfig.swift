@@ -1,51 +1,3 @@
-/// A `{name, value}` entry of Butler's config (custom headers, static attributes).
-public struct NameValue: Equatable, Sendable, Decodable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, value
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.warnAboutUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(String.self, forKey: .name)
-        value = try container.decodeScalarAsString(.value)
-    }
-}
-
-/// `Butler.slackNotification`: only `restMessage.webhookURL` (for `PUT /v4/slackpostmessage`) is used so
-/// far; the reload-alert sections are accepted.
-public struct SlackConfig: Equatable, Sendable, Decodable {
-    /// `restMessage.webhookURL`: the incoming webhook that `PUT /v4/slackpostmessage` posts to.
-    public var restMessageWebhookURL: String?
-
-    public init(restMessageWebhookURL: String? = nil) {
-        self.restMessageWebhookURL = restMessageWebhookURL
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case restMessage
-    }
-
-    struct RestMessage: Decodable {
-        var webhookURL: String?
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.warnAboutUnknownKeys(
-            CodingKeys.self, alsoKnown: ["enable", "reloadTaskFailure", "reloadTaskAborted", "serviceStopped", "serviceStarted"])
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        restMessageWebhookURL = try container.decodeIfPresent(RestMessage.self, forKey: .restMessage)?.webhookURL
-    }
-}
-
 /// New Relic for the REST routes: `Butler.thirdPartyToolsCredentials.newRelic` (accounts) and
 /// `Butler.restServerEndpointsConfig.newRelic.{postNewRelicEvent, postNewRelicMetric}`.
 public struct NewRelicConfig: Equatable, Sendable {
@@ -167,16 +119,5 @@ struct RestServerEndpointsConfig: Decodable {
         if endpoints.contains(.postNewRelicMetric), try !endpoints.decodeNil(forKey: .postNewRelicMetric) {
             metric = try NewRelicConfig.Endpoint(from: endpoints.superDecoder(forKey: .postNewRelicMetric), defaultURL: NewRelicConfig.defaultMetricURL)
         }
-    }
-}
-
-extension KeyedDecodingContainer {
-    /// A scalar read as text, whatever YAML made of it (`accountId: 1234567` is a number in YAML).
-    func decodeScalarAsString(_ key: Key) throws -> String {
-        if let text = try? decode(String.self, forKey: key) { return text }
-        if let number = try? decode(Int.self, forKey: key) { return String(number) }
-        if let number = try? decode(Double.self, forKey: key) { return String(number) }
-        if let flag = try? decode(Bool.self, forKey: key) { return String(flag) }
-        return try decode(String.self, forKey: key)
     }
 }

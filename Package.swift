@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Domain: config model, key-value rules, base conversion, errors. No HTTP, no NIO.
@@ -38,12 +41,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libmosquitto (Debian libmosquitto-dev), the MQTT client library.
+        .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // Outside services Butler sends to (Slack, New Relic, …), over AsyncHTTPClient.
         .target(
             name: "ButlerNotifications",
             dependencies: [
                 "ButlerCore",
+                "CMosquitto",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -75,6 +82,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A stand-in for a Qlik Sense site (QRS, Engine, Scheduler UDP messages) for tests and for trying
+        // Butler without a site; also writes certificate sets laid out like a QMC export.
+        .target(
+            name: "QlikSenseSimulator",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .testTarget(name: "ButlerCoreTests", dependencies: ["ButlerCore"]),
         .testTarget(
             name: "ButlerStoreTests",
@@ -85,6 +102,7 @@ let package = Package(
             dependencies: [
                 "ButlerCore",
                 "ButlerServer",
+                "QlikSenseSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

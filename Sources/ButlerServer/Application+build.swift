@@ -27,6 +27,20 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
     }
+    let taskStarts = options.qlikSenseTasks.map {
+        TaskStartService(site: $0, filter: config.startTaskFilter, logger: logger)
+    }
+    var mqtt: MQTTConnection?
+    if config.mqtt.enable {
+        let taskStartHandler = MQTTTaskStartHandler(
+            taskStartTopic: config.mqtt.taskStartTopic, taskStarts: taskStarts, logger: logger)
+        let connection = try MQTTConnection(
+            config: config.mqtt, acknowledgeTimeout: options.outboundTimeout, logger: logger,
+            onMessage: taskStartHandler.handle)
+        services.append(connection)
+        mqtt = connection
+    }
+    if endpoints.isEnabled(.mqttPublishMessage) { MQTTController(connection: mqtt).register(on: router) }
     let http = OutboundHTTPClient(timeout: options.outboundTimeout)
     if endpoints.isEnabled(.slackPostMessage) {
         SlackController(slack: SlackMessenger(webhookURL: config.slack.restMessageWebhookURL, http: http)).register(on: router)

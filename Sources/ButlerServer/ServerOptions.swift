@@ -14,8 +14,12 @@ public struct ServerOptions: Sendable {
     /// How long a connection may stay silent (no request, or a request body that stopped arriving)
     /// before it is closed, so slow or stuck clients can't hold connections for ever.
     public var idleTimeout: Duration = .seconds(30)
-    /// How long a call to an outside service (Slack, New Relic) may take before it is given up (503).
+    /// How long a call to an outside service (Slack, New Relic) or an MQTT acknowledgement may take before
+    /// it is given up (503).
     public var outboundTimeout: Duration = .seconds(10)
+    /// The Qlik Sense site's tasks (started by the start-task route, MQTT and the scheduler); nil means
+    /// Butler has no Qlik Sense connection.
+    public var qlikSenseTasks: (any QlikSenseTasks)?
     /// The application's logger (its level decides what is logged).
     public var logger: Logger = Logger(label: "butler")
 

@@ -62,7 +62,7 @@ struct ConfigLoaderTests {
                 serverPortt: 1
               restServerEndpointsEnable:
                 butlerPing: true
-              mqttConfig:
+              udpServerConfig:
                 anything: goes
               notAButlerKey: 1
             extraRoot: 1

@@ -18,6 +18,7 @@ func withButler(
     testing: TestingSetup = .router,
     idleTimeout: Duration = .seconds(30),
     outboundTimeout: Duration = .seconds(5),
+    qlikSense: (any QlikSenseTasks)? = nil,
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var options = ServerOptions()
@@ -26,6 +27,7 @@ func withButler(
     options.keyValueStore = store
     options.idleTimeout = idleTimeout
     options.outboundTimeout = outboundTimeout
+    options.qlikSenseTasks = qlikSense
     var logger = Logger(label: "butler-test")
     logger.logLevel = .warning
     options.logger = logger

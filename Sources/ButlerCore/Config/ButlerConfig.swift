@@ -26,6 +26,10 @@ public struct ButlerConfig: Equatable, Sendable {
     public var slack: SlackConfig = .init()
     /// New Relic accounts and the settings of the New Relic routes.
     public var newRelic: NewRelicConfig = .init()
+    /// `Butler.mqttConfig`.
+    public var mqtt: MQTTConfig = .init()
+    /// `Butler.startTaskFilter`: the allow-list for starting Qlik Sense tasks.
+    public var startTaskFilter: StartTaskFilter = .init()
 
     public init() {}
 }
@@ -39,6 +43,8 @@ extension ButlerConfig: Decodable {
         case fileCopyApprovedDirectories, fileMoveApprovedDirectories, fileDeleteApprovedDirectories
         case createDirApprovedDirectories, configDirectories
         case slackNotification, thirdPartyToolsCredentials, restServerEndpointsConfig
+        case mqtt = "mqttConfig"
+        case startTaskFilter
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
@@ -46,8 +52,8 @@ extension ButlerConfig: Decodable {
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool",
-        "webhookNotification", "scheduler", "mqttConfig", "udpServerConfig", "restServerApiDocGenerate",
-        "startTaskFilter", "serviceMonitor", "qlikSenseCloud", "cert",
+        "webhookNotification", "scheduler", "udpServerConfig", "restServerApiDocGenerate",
+        "serviceMonitor", "qlikSenseCloud", "cert",
         "configEngine", "configQRS",
     ]
 
@@ -69,6 +75,8 @@ extension ButlerConfig: Decodable {
             createDirApprovedDirectories: try container.decodeIfPresent([String].self, forKey: .createDirApprovedDirectories),
             qvdPath: try container.decodeIfPresent(ConfigDirectories.self, forKey: .configDirectories)?.qvdPath)
         slack = try container.value(.slackNotification, default: .init())
+        mqtt = try container.value(.mqtt, default: .init())
+        startTaskFilter = try container.value(.startTaskFilter, default: .init())
         let endpointSettings = try container.decodeIfPresent(RestServerEndpointsConfig.self, forKey: .restServerEndpointsConfig)
         newRelic = NewRelicConfig(
             accounts: try container.decodeIfPresent(ThirdPartyToolsCredentials.self, forKey: .thirdPartyToolsCredentials)?.newRelic ?? [],

@@ -1,0 +1,152 @@
+import Logging
+
+/// What to start: the ids, tags and custom-property values of one start-task request.
+public struct TaskStartRequest: Equatable, Sendable {
+    /// Task ids as given (validated by the service; `-` is never among them).
+    public var taskIds: [String] = []
+    public var tags: [String] = []
+    public var customProperties: [NameValue] = []
+
+    public init(taskIds: [String] = [], tags: [String] = [], customProperties: [NameValue] = []) {
+        self.taskIds = taskIds
+        self.tags = tags
+        self.customProperties = customProperties
+    }
+}
+
+/// The answer of the start-task route, field for field Butler's:
+/// `{"tasksId":{"started":[{taskId,taskName}],"invalid":[{taskId}],"denied":[{taskId}]},
+///   "tasksTag":[{taskId,taskName}],"tasksTagDenied":[{tag}],"tasksCP":[{taskId,taskName}],"tasksCPDenied":[{name,value}]}`.
+public struct TaskStartReport: Equatable, Sendable, Encodable {
+    public struct TaskIdOnly: Equatable, Sendable, Encodable {
+        public var taskId: String
+        public init(taskId: String) { self.taskId = taskId }
+    }
+    public struct TagOnly: Equatable, Sendable, Encodable {
+        public var tag: String
+        public init(tag: String) { self.tag = tag }
+    }
+    public struct CustomPropertyValue: Equatable, Sendable, Encodable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+    public struct ById: Equatable, Sendable, Encodable {
+        public var started: [TaskSummary] = []
+        public var invalid: [TaskIdOnly] = []
+        public var denied: [TaskIdOnly] = []
+    }
+
+    public var tasksId = ById()
+    public var tasksTag: [TaskSummary] = []
+    public var tasksTagDenied: [TagOnly] = []
+    public var tasksCP: [TaskSummary] = []
+    public var tasksCPDenied: [CustomPropertyValue] = []
+
+    public init() {}
+
+    /// Every task this report says was started, in order (by id, then tag, then custom property).
+    public var startedTasks: [TaskSummary] { tasksId.started + tasksTag + tasksCP }
+}
+
+/// How one task start by id ended (MQTT `taskStartTopic`, the scheduler).
+public enum TaskStartOutcome: Equatable, Sendable {
+    case started(TaskSummary)
+    /// Not a GUID.
+    case invalid
+    /// Not allowed by `Butler.startTaskFilter`.
+    case denied
+}
+
+/// Starts Qlik Sense tasks by id, tag and custom property, with the `Butler.startTaskFilter` allow-list.
+///
+/// Source: Butler's `PUT|POST /v4/reloadtask/:taskId/start` (spec §2.4.13). Ids must be GUIDs (case
+/// ignored, reported in lower case) and exist in QRS; with `allTaskIdsMustExist` one invalid id stops every
+/// id-based start and the startable ids are reported as denied; tag and custom-property starts are not
+/// affected. A task matched several times is started several times, as in Butler.
+public struct TaskStartService: Sendable {
+    let site: any QlikSenseTasks
+    let filter: StartTaskFilter
+    let logger: Logger
+
+    public init(site: any QlikSenseTasks, filter: StartTaskFilter, logger: Logger) {
+        self.site = site
+        self.filter = filter
+        self.logger = logger
+    }
+
+    /// Looks up and starts what `request` names, and reports it in Butler's shape.
+    /// - Throws: `ButlerError` from the site when a lookup fails (unreachable → `.unavailable`).
+    public func start(_ request: TaskStartRequest, allTaskIdsMustExist: Bool) async throws -> TaskStartReport {
+        var report = TaskStartReport()
+        var startable: [TaskSummary] = []
+        for given in request.taskIds {
+            guard let id = QlikGUID.normalised(given) else {
+                report.tasksId.invalid.append(.init(taskId: given))
+                continue
+            }
+            guard filter.allows(taskId: id) else {
+                report.tasksId.denied.append(.init(taskId: id))
+                continue
+            }
+            if let task = try await site.task(id: id) {
+                startable.append(task)
+            } else {
+                report.tasksId.invalid.append(.init(taskId: id))
+            }
+        }
+        if allTaskIdsMustExist && !report.tasksId.invalid.isEmpty {
+            report.tasksId.denied += startable.map { .init(taskId: $0.taskId) }
+        } else {
+            report.tasksId.started = startable
+        }
+        for tag in request.tags {
+            if filter.allows(tag: tag) {
+                report.tasksTag += try await site.tasks(tag: tag)
+            } else {
+                report.tasksTagDenied.append(.init(tag: tag))
+            }
+        }
+        for property in request.customProperties {
+            if filter.allows(customProperty: property.name, value: property.value) {
+                report.tasksCP += try await site.tasks(customProperty: property.name, value: property.value)
+            } else {
+                report.tasksCPDenied.append(.init(name: property.name, value: property.value))
+            }
+        }
+        startInBackground(report.startedTasks)
+        return report
+    }
+
+    /// Starts one task by id (MQTT `taskStartTopic`, the scheduler) after the GUID and allow-list checks,
+    /// and waits for QRS's answer.
+    /// - Throws: `ButlerError` when QRS refuses the start or can't be reached.
+    public func startTask(id given: String) async throws -> TaskStartOutcome {
+        guard let id = QlikGUID.normalised(given) else { return .invalid }
+        guard filter.allows(taskId: id) else { return .denied }
+        try await site.startTask(id: id)
+        return .started(TaskSummary(taskId: id, taskName: ""))
+    }
+
+    /// Butler answers before the starts complete; a start that fails is logged.
+    private func startInBackground(_ tasks: [TaskSummary]) {
+        guard !tasks.isEmpty else { return }
+        Task { [site, logger] in
+            await withTaskGroup(of: Void.self) { group in
+                for task in tasks {
+                    group.addTask {
+                        do {
+                            try await site.startTask(id: task.taskId)
+                            logger.info("Started Qlik Sense task \(task.taskId) (\(task.taskName))")
+                        } catch {
+                            logger.error("Could not start Qlik Sense task \(task.taskId) (\(task.taskName)): \(error)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import QlikSense
 import ServiceLifecycle
 
 /// The composition root: builds Butler's REST server, its routes and its background services from one
@@ -27,7 +28,13 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
     }
-    let taskStarts = options.qlikSenseTasks.map {
+    var qlikSenseTasks = options.qlikSenseTasks
+    if qlikSenseTasks == nil, options.qlikSenseConnection, config.qlikSense.qrs != nil {
+        let qrs = try QRSClient(config: config.qlikSense, logger: logger)
+        services.append(qrs)
+        qlikSenseTasks = qrs
+    }
+    let taskStarts = qlikSenseTasks.map {
         TaskStartService(site: $0, filter: config.startTaskFilter, logger: logger)
     }
     var mqtt: MQTTConnection?
@@ -50,12 +57,17 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         NewRelicController(newRelic: poster, endpoints: endpoints, clock: options.clock).register(on: router)
     }
     // As in Butler, the `keyValueStore` switch alone decides whether the store exists.
+    var keyValues: KeyValueService?
     if endpoints.isEnabled(.keyValueStore) {
         let store = try options.keyValueStore ?? SQLiteKeyValueStore(database: ButlerDatabase(path: config.database.file))
-        let keyValues = KeyValueService(
+        let service = KeyValueService(
             store: store, clock: options.clock, maxKeysPerNamespace: config.keyValueStore.maxKeysPerNamespace)
-        KeyValueController(store: keyValues).register(on: router)
-        services.append(KeyValuePurgeService(store: keyValues, interval: options.purgeInterval, logger: logger))
+        KeyValueController(store: service).register(on: router)
+        services.append(KeyValuePurgeService(store: service, interval: options.purgeInterval, logger: logger))
+        keyValues = service
+    }
+    if endpoints.isEnabled(.senseStartTask) {
+        ReloadTaskController(taskStarts: taskStarts, keyValues: keyValues, logger: logger).register(on: router)
     }
 
     let rateLimiter = options.apiRateLimit > 0

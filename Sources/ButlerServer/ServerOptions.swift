@@ -17,9 +17,11 @@ public struct ServerOptions: Sendable {
     /// How long a call to an outside service (Slack, New Relic) or an MQTT acknowledgement may take before
     /// it is given up (503).
     public var outboundTimeout: Duration = .seconds(10)
-    /// The Qlik Sense site's tasks (started by the start-task route, MQTT and the scheduler); nil means
-    /// Butler has no Qlik Sense connection.
+    /// The Qlik Sense site's tasks (started by the start-task route, MQTT and the scheduler); nil uses
+    /// the QRS client when `Butler.configQRS` is set.
     public var qlikSenseTasks: (any QlikSenseTasks)?
+    /// false for `--no-qs-connection`: no QRS or Engine connection, whatever the config says.
+    public var qlikSenseConnection: Bool = true
     /// The application's logger (its level decides what is logged).
     public var logger: Logger = Logger(label: "butler")
 

@@ -79,6 +79,7 @@ struct ButlerCommand: AsyncParsableCommand {
 
         var options = ServerOptions()
         options.apiRateLimit = apiRateLimit
+        options.qlikSenseConnection = !noQlikSenseConnection
         options.logger = logger
         let application: any ApplicationProtocol
         do {

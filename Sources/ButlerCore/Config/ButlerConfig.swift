@@ -28,6 +28,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var newRelic: NewRelicConfig = .init()
     /// `Butler.mqttConfig`.
     public var mqtt: MQTTConfig = .init()
+    /// `Butler.configQRS`, `Butler.configEngine`, `Butler.cert`: the Qlik Sense site.
+    public var qlikSense: QlikSenseConfig = .init()
     /// `Butler.startTaskFilter`: the allow-list for starting Qlik Sense tasks.
     public var startTaskFilter: StartTaskFilter = .init()
 
@@ -45,6 +47,7 @@ extension ButlerConfig: Decodable {
         case slackNotification, thirdPartyToolsCredentials, restServerEndpointsConfig
         case mqtt = "mqttConfig"
         case startTaskFilter
+        case cert, configEngine, configQRS
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
@@ -53,8 +56,7 @@ extension ButlerConfig: Decodable {
         "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool",
         "webhookNotification", "scheduler", "udpServerConfig", "restServerApiDocGenerate",
-        "serviceMonitor", "qlikSenseCloud", "cert",
-        "configEngine", "configQRS",
+        "serviceMonitor", "qlikSenseCloud",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +79,12 @@ extension ButlerConfig: Decodable {
         slack = try container.value(.slackNotification, default: .init())
         mqtt = try container.value(.mqtt, default: .init())
         startTaskFilter = try container.value(.startTaskFilter, default: .init())
+        qlikSense.qrs = try container.decodeIfPresent(QRSSection.self, forKey: .configQRS)?.endpoint
+        if let engine = try container.decodeIfPresent(EngineSection.self, forKey: .configEngine) {
+            qlikSense.engine = engine.endpoint
+            qlikSense.engineVersion = engine.engineVersion
+        }
+        qlikSense.certificates = try container.value(.cert, default: .init())
         let endpointSettings = try container.decodeIfPresent(RestServerEndpointsConfig.self, forKey: .restServerEndpointsConfig)
         newRelic = NewRelicConfig(
             accounts: try container.decodeIfPresent(ThirdPartyToolsCredentials.self, forKey: .thirdPartyToolsCredentials)?.newRelic ?? [],

@@ -61,11 +61,6 @@ final class CaptureServer: Sendable {
 }
 
 extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let fields) = self { return fields[key] }
-        return nil
-    }
-
     subscript(index: Int) -> JSONValue? {
         if case .array(let values) = self, values.indices.contains(index) { return values[index] }
         return nil

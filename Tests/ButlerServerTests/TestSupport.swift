@@ -91,3 +91,24 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
         self = .object(Dictionary(uniqueKeysWithValues: elements))
     }
 }
+
+extension JSONValue {
+    /// An object's field (nil for other values); setting on a non-object does nothing.
+    subscript(key: String) -> JSONValue? {
+        get {
+            if case .object(let fields) = self { return fields[key] }
+            return nil
+        }
+        set {
+            if case .object(var fields) = self {
+                fields[key] = newValue
+                self = .object(fields)
+            }
+        }
+    }
+
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}

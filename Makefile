@@ -1,5 +1,5 @@
 # Butler in Swift. `make run` starts Butler on the default config; `make test` runs every test.
-.PHONY: setup build run test bench
+.PHONY: setup build run sim test bench
 
 setup:
 	bash scripts/setup.sh
@@ -10,6 +10,10 @@ build: setup
 # Runs on config/butler.yaml: REST API on http://127.0.0.1:8080, key-value store in data/butler.sqlite.
 run: setup
 	swift run butler
+
+# Butler on config/simulator.yaml against the Qlik Sense simulator (examples/qlik-sense-site.yaml).
+sim: setup
+	bash scripts/run-with-simulator.sh
 
 test: setup
 	swift test --disable-xctest

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "butler", targets: ["butler"]),
+        .executable(name: "qlik-sense-sim", targets: ["qlik-sense-sim"]),
         .library(name: "ButlerServer", targets: ["ButlerServer"]),
     ],
     dependencies: [
@@ -113,6 +114,17 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // `qlik-sense-sim`: the simulator as a command, for trying Butler without a Qlik Sense site.
+        .executableTarget(
+            name: "qlik-sense-sim",
+            dependencies: [
+                "QlikSenseSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ButlerCoreTests", dependencies: ["ButlerCore"]),

@@ -26,6 +26,57 @@ struct ConfigLoaderTests {
         #expect(loaded.config.endpoints.enabledNames == [])
     }
 
+    @Test func simulatorConfigPointsAtTheSimulator() throws {
+        let loaded = try ConfigLoader.load(file: Self.packageRoot.appendingPathComponent("config/simulator.yaml").path)
+        #expect(loaded.warnings == [])
+        let qrs = try #require(loaded.config.qlikSense.qrs)
+        #expect((qrs.host, qrs.port, qrs.useSSL, qrs.rejectUnauthorized) == ("localhost", 4242, true, true))
+        #expect(qrs.headers == [NameValue(name: "X-Qlik-User", value: "UserDirectory=Internal;UserId=sa_repository")])
+        #expect(loaded.config.qlikSense.engine?.port == 4747)
+        #expect(loaded.config.qlikSense.certificates.clientCert == "data/qlik-sense-sim/certificates/client.pem")
+    }
+
+    @Test func qlikSenseAndMQTTSections() throws {
+        let loaded = try ConfigLoader.load(yaml: """
+            Butler:
+              configQRS:
+                host: qlik.example.com
+              configEngine:
+                host: ""
+                engineVersion: 12.612
+              mqttConfig:
+                enable: true
+                auth: {enable: true, username: butler, password: pw}
+                tls: {enable: true, ca: /etc/ca.pem, rejectUnauthorized: false}
+                taskStartTopic: qs/start
+              startTaskFilter:
+                enable: true
+                allowTask:
+                  taskId: [E3B27F50-B1C0-4879-88FC-C7CDD9C1CF3E]
+                  tag: [Start via API]
+                  customProperty: [{name: taskGroup, value: nightly}]
+            """)
+        let config = loaded.config
+        #expect(config.qlikSense.qrs?.port == 4242)
+        #expect(config.qlikSense.qrs?.rejectUnauthorized == false)
+        #expect(config.qlikSense.engine == nil)
+        #expect(config.qlikSense.engineVersion == "12.612")
+        #expect(config.mqtt.username == "butler")
+        #expect(config.mqtt.tls == MQTTConfig.TLS(ca: "/etc/ca.pem", rejectUnauthorized: false))
+        #expect(config.mqtt.taskStartTopic == "qs/start")
+        #expect(config.startTaskFilter.allows(taskId: "e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e"))
+        #expect(config.startTaskFilter.allows(tag: "Start via API"))
+        #expect(!config.startTaskFilter.allows(tag: "start via api"))
+        #expect(config.startTaskFilter.allows(customProperty: "taskGroup", value: "nightly"))
+
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.load(yaml: "Butler:\n  mqttConfig:\n    tls: {enable: true, cert: /c.pem}\n")
+        }
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.load(yaml: "Butler:\n  configQRS:\n    authentication: header\n    host: x\n")
+        }
+    }
+
     @Test func endpointSwitchesKeepFileOrderAndAcceptButlersMisspelling() throws {
         let config = try ConfigLoader.load(yaml: """
             Butler:

@@ -9,6 +9,11 @@ import X509
 public struct CertificateSet: Sendable {
     public let directory: URL
 
+    /// A set already in `directory` (e.g. a real QMC export, or one written by `write(to:)`).
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
     public var rootCA: String { path("root.pem") }
     public var serverCertificate: String { path("server.pem") }
     public var serverKey: String { path("server_key.pem") }

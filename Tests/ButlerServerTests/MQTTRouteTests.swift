@@ -163,4 +163,26 @@ struct MQTTRouteTests {
             #expect(both == [allowed, allowed])
         }
     }
+
+    // The same over QRS: a message on taskStartTopic starts the task on the Qlik Sense simulator (B37).
+    @Test func taskStartMessageStartsTheTaskOnTheSimulator() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        try await withSimulator { sim in
+            var config = sim.butlerConfig(Self.config(broker: broker.port))
+            config.startTaskFilter = StartTaskFilter(enable: true, taskIds: [TestSite.salesTask])
+            try await withButler(config, testing: .live) { client in
+                try await Self.expectAccepted(client, topic: "t/ready", message: "x")
+                try broker.publish("qliksense/start_task", TestSite.hrTask)
+                try broker.publish("qliksense/start_task", TestSite.salesTask)
+                let deadline = ContinuousClock.now + .seconds(10)
+                while sim.site.startedTaskIds.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(sim.site.startedTaskIds == [TestSite.salesTask])
+                #expect(sim.site.lastResult(ofTask: TestSite.salesTask)?.status == 7)
+            }
+        }
+    }
 }

@@ -20,6 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# croniter (PyPI): the oracle of the cron differential tests (scripts/cron_oracle.py).
+if ! python3 -c "import croniter" >/dev/null 2>&1; then
+  echo "Installing croniter (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check croniter
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   echo "The Swift toolchain (6.2 or later) must be on PATH (e.g. /opt/swift/usr/bin)." >&2
   exit 1

@@ -66,6 +66,13 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         services.append(KeyValuePurgeService(store: service, interval: options.purgeInterval, logger: logger))
         keyValues = service
     }
+    // Decision 10: with `scheduler.enable: false` the scheduler doesn't run and its routes don't exist.
+    if config.scheduler.enable {
+        let scheduler = try Scheduler(
+            file: ScheduleFile(path: config.scheduler.configFile), tasks: qlikSenseTasks, clock: options.clock, logger: logger)
+        ScheduleController(scheduler: scheduler, endpoints: endpoints).register(on: router)
+        services.append(ScheduleRunner(scheduler: scheduler, clock: options.clock, logger: logger))
+    }
     if endpoints.isEnabled(.senseStartTask) {
         ReloadTaskController(taskStarts: taskStarts, keyValues: keyValues, logger: logger).register(on: router)
     }

@@ -20,7 +20,8 @@ struct ButlerCommand: AsyncParsableCommand {
             when it exists, else built-in defaults (REST API on 127.0.0.1:8080, key-value store in \
             data/butler.sqlite, no Qlik Sense). Stop it with Ctrl-C or SIGTERM.
             """,
-        version: ButlerVersion.current
+        version: ButlerVersion.current,
+        subcommands: [CronCommand.self]
     )
 
     @Option(name: [.short, .customLong("configfile")], help: ArgumentHelp(

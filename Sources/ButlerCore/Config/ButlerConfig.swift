@@ -30,6 +30,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var mqtt: MQTTConfig = .init()
     /// `Butler.configQRS`, `Butler.configEngine`, `Butler.cert`: the Qlik Sense site.
     public var qlikSense: QlikSenseConfig = .init()
+    /// `Butler.scheduler`.
+    public var scheduler: SchedulerConfig = .init()
     /// `Butler.startTaskFilter`: the allow-list for starting Qlik Sense tasks.
     public var startTaskFilter: StartTaskFilter = .init()
 
@@ -46,7 +48,7 @@ extension ButlerConfig: Decodable {
         case createDirApprovedDirectories, configDirectories
         case slackNotification, thirdPartyToolsCredentials, restServerEndpointsConfig
         case mqtt = "mqttConfig"
-        case startTaskFilter
+        case startTaskFilter, scheduler
         case cert, configEngine, configQRS
     }
 
@@ -55,7 +57,7 @@ extension ButlerConfig: Decodable {
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool",
-        "webhookNotification", "scheduler", "udpServerConfig", "restServerApiDocGenerate",
+        "webhookNotification", "udpServerConfig", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
 
@@ -79,6 +81,7 @@ extension ButlerConfig: Decodable {
         slack = try container.value(.slackNotification, default: .init())
         mqtt = try container.value(.mqtt, default: .init())
         startTaskFilter = try container.value(.startTaskFilter, default: .init())
+        scheduler = try container.value(.scheduler, default: .init())
         qlikSense.qrs = try container.decodeIfPresent(QRSSection.self, forKey: .configQRS)?.endpoint
         if let engine = try container.decodeIfPresent(EngineSection.self, forKey: .configEngine) {
             qlikSense.engine = engine.endpoint

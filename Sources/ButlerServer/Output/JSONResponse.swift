@@ -21,6 +21,11 @@ public enum JSONResponse {
         return encoder
     }()
 
+    /// A `text/plain; charset=utf-8` body (Butler's schedule status dump).
+    public static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// An empty response: Butler's 204s have no body at all (not `{}`).
     public static func noContent() -> Response {
         Response(status: .noContent)

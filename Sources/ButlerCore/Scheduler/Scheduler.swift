@@ -1,0 +1,264 @@
+import Foundation
+import Logging
+
+/// Butler's scheduler: the schedules, their started/stopped state, their next run times, and the schedule
+/// file they are kept in.
+///
+/// Source: Butler's scheduler (spec §5, DESIGN Decisions 1 and 12) — with the schedule's own IANA time zone
+/// (Butler ignored it, B27), months 1–12 (B28), and invalid cron expressions or zones refused with 400
+/// (Butler saved them, B30). At start-up each schedule's state comes from `startupState` (B33). Runs missed
+/// while Butler was down are not replayed: next run times are computed from the current time.
+public actor Scheduler {
+    struct Entry {
+        var schedule: Schedule
+        /// nil when the expression or zone is invalid (a hand-written file), or the schedule is stopped.
+        var cron: CronExpression?
+        var zone: TimeZone?
+        var nextRun: Date?
+    }
+
+    /// The result of one firing.
+    public struct Firing: Sendable, Equatable {
+        public let scheduleId: String
+        public let taskId: String
+        public let at: Date
+        /// nil when the task was started; else why not.
+        public let failure: String?
+    }
+
+    private var entries: [Entry] = []
+    private let file: ScheduleFile?
+    private let tasks: (any QlikSenseTasks)?
+    private let clock: any WallClock
+    private let logger: Logger
+    private var changeObserver: (@Sendable () -> Void)?
+
+    /// Loads the schedule file (see `load`).
+    /// - Parameters:
+    ///   - file: where schedules are kept (nil keeps them in memory only).
+    ///   - tasks: the Qlik Sense site that fired schedules start tasks on; nil when Butler has none.
+    /// - Throws: `ButlerError.failed` when the file can't be read or written.
+    public init(file: ScheduleFile?, tasks: (any QlikSenseTasks)?, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+        self.file = file
+        self.tasks = tasks
+        self.clock = clock
+        self.logger = logger
+        entries = try Self.load(file, now: clock.now, logger: logger)
+        try file?.write(entries.map(\.schedule))
+    }
+
+    /// Called after every change that may move the next due time (the runner re-plans its sleep).
+    public func onChange(_ observer: @escaping @Sendable () -> Void) {
+        changeObserver = observer
+    }
+
+    /// Reads the schedule file: each entry's state from its `startupState`, entries without an id get a new
+    /// one, and (by the caller) the file is rewritten, as Butler does. An entry with an invalid cron
+    /// expression or zone is kept but never fires, and is logged.
+    static func load(_ file: ScheduleFile?, now: Date, logger: Logger) throws -> [Entry] {
+        guard let file else { return [] }
+        var entries: [Entry] = []
+        for item in try file.read() {
+            var id = UUID().uuidString.lowercased()
+            var created: String?
+            if case .object(let fields) = item {
+                if case .string(let given)? = fields["id"], !given.isEmpty { id = given }
+                if case .string(let date)? = fields["created"] { created = date }
+            }
+            do {
+                var schedule = try Schedule(json: item, id: id, created: created)
+                schedule.lastKnownState = schedule.startupState.initialState
+                var entry = Entry(schedule: schedule)
+                do {
+                    (entry.cron, entry.zone) = try check(schedule)
+                } catch {
+                    logger.error("SCHEDULER: schedule \(id) (\(schedule.name)) will not run: \(error)")
+                }
+                plan(&entry, after: now)
+                entries.append(entry)
+            } catch {
+                logger.error("SCHEDULER: schedule file entry \(id) skipped: \(error)")
+            }
+        }
+        return entries
+    }
+
+    /// Every schedule, in the order they were added.
+    public func all() -> [Schedule] { entries.map(\.schedule) }
+
+    /// - Throws: `.badRequest` "REST SCHEDULER: Schedule ID <id> not found." (Butler's message).
+    public func schedule(id: String) throws -> Schedule {
+        guard let entry = entries.first(where: { $0.schedule.id == id }) else {
+            throw ButlerError.badRequest("REST SCHEDULER: Schedule ID \(id) not found.")
+        }
+        return entry.schedule
+    }
+
+    /// The next run time of a started schedule; nil when stopped or never firing.
+    public func nextRunTime(id: String) -> Date? {
+        entries.first { $0.schedule.id == id }?.nextRun
+    }
+
+    /// Every schedule with its next run time (ISO 8601 in the schedule's zone, nil when stopped).
+    public func allWithNextRun() -> [(Schedule, String?)] {
+        entries.map { ($0.schedule, Self.format($0.nextRun, in: $0.zone)) }
+    }
+
+    /// Adds a schedule from an API body: a new lower-case UUID `id`, `created` now, state from
+    /// `startupState`; saved to the file.
+    /// - Throws: `.badRequest` for a missing field, a bad `startupState`, an invalid cron expression
+    ///   (naming the field and token) or an unknown time zone; `.failed` when the file can't be written.
+    public func add(_ body: JSONValue) throws -> Schedule {
+        let schedule = try Schedule(json: body, id: UUID().uuidString.lowercased(), created: Self.timestamp(clock.now))
+        let (cron, zone) = try Self.check(schedule)
+        guard QlikGUID.normalised(schedule.qlikSenseTaskId) != nil else {
+            throw ButlerError.badRequest("qlikSenseTaskId is not a task id (GUID): \(schedule.qlikSenseTaskId)")
+        }
+        var entry = Entry(schedule: schedule, cron: cron, zone: zone)
+        plan(&entry, after: clock.now)
+        entries.append(entry)
+        try saveOrUndo { $0.removeLast() }
+        changeObserver?()
+        return schedule
+    }
+
+    /// - Throws: `.badRequest` "REST SCHEDULER: Delete for schedule ID <id> failed." for an unknown id.
+    public func delete(id: String) throws {
+        guard let index = entries.firstIndex(where: { $0.schedule.id == id }) else {
+            throw ButlerError.badRequest("REST SCHEDULER: Delete for schedule ID \(id) failed.")
+        }
+        let removed = entries.remove(at: index)
+        try saveOrUndo { $0.insert(removed, at: index) }
+        changeObserver?()
+    }
+
+    /// Starts or stops one schedule and saves the file.
+    /// - Throws: `.badRequest` "REST SCHEDULER: Failed starting|stopping schedule ID <id>." for an unknown id.
+    public func set(_ state: Schedule.State, id: String) throws -> Schedule {
+        guard let index = entries.firstIndex(where: { $0.schedule.id == id }) else {
+            throw ButlerError.badRequest("REST SCHEDULER: Failed \(state == .started ? "starting" : "stopping") schedule ID \(id).")
+        }
+        let before = entries[index]
+        entries[index].schedule.lastKnownState = state
+        plan(&entries[index], after: clock.now)
+        try saveOrUndo { $0[index] = before }
+        changeObserver?()
+        return entries[index].schedule
+    }
+
+    /// Starts or stops every schedule and saves the file; returns all schedules.
+    public func setAll(_ state: Schedule.State) throws -> [Schedule] {
+        let before = entries
+        for index in entries.indices {
+            entries[index].schedule.lastKnownState = state
+            plan(&entries[index], after: clock.now)
+        }
+        try saveOrUndo { $0 = before }
+        changeObserver?()
+        return all()
+    }
+
+    /// `GET /v4/schedules/status`: `{`, one line per schedule `'<id>': <cron>: <name>: Running|Stopped`, `}`
+    /// (Butler's cron-manager dump, with the schedule's name in the part Butler filled with code).
+    public func statusText() -> String {
+        let lines = entries.map { entry in
+            "'\(entry.schedule.id)': \(entry.schedule.cronSchedule): \(entry.schedule.name): \(entry.nextRun == nil ? "Stopped" : "Running")"
+        }
+        return (["{"] + lines + ["}"]).joined(separator: "\n") + "\n"
+    }
+
+    /// The earliest next run of any started schedule.
+    public func nextDue() -> Date? {
+        entries.compactMap(\.nextRun).min()
+    }
+
+    /// Fires every started schedule that is due at the clock's current time: starts its task (QRS
+    /// `POST /qrs/task/{id}/start`), logs the outcome, and plans its next run after now (missed runs are not
+    /// replayed). Starts run concurrently; one slow start doesn't delay the others.
+    public func fireDue() async -> [Firing] {
+        let now = clock.now
+        var due: [Schedule] = []
+        for index in entries.indices {
+            guard let next = entries[index].nextRun, next <= now else { continue }
+            due.append(entries[index].schedule)
+            plan(&entries[index], after: now)
+        }
+        guard !due.isEmpty else { return [] }
+        let tasks = self.tasks
+        let logger = self.logger
+        return await withTaskGroup(of: Firing.self) { group in
+            for schedule in due {
+                group.addTask {
+                    logger.info("SCHEDULER: Cron event for schedule ID \(schedule.id): \(schedule.name)")
+                    guard let tasks else {
+                        let why = "Butler has no Qlik Sense connection (Butler.configQRS is not set, or --no-qs-connection)"
+                        logger.error("SCHEDULER: could not start task \(schedule.qlikSenseTaskId) for schedule \(schedule.id): \(why)")
+                        return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: why)
+                    }
+                    do {
+                        try await tasks.startTask(id: schedule.qlikSenseTaskId)
+                        logger.info("SCHEDULER: started task \(schedule.qlikSenseTaskId) for schedule \(schedule.id)")
+                        return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: nil)
+                    } catch {
+                        logger.error("SCHEDULER: could not start task \(schedule.qlikSenseTaskId) for schedule \(schedule.id): \(error)")
+                        return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: "\(error)")
+                    }
+                }
+            }
+            var firings: [Firing] = []
+            for await firing in group { firings.append(firing) }
+            return firings
+        }
+    }
+
+    private func plan(_ entry: inout Entry, after instant: Date) {
+        Self.plan(&entry, after: instant)
+    }
+
+    private static func plan(_ entry: inout Entry, after instant: Date) {
+        guard entry.schedule.lastKnownState == .started, let cron = entry.cron, let zone = entry.zone else {
+            entry.nextRun = nil
+            return
+        }
+        entry.nextRun = cron.nextFire(after: instant, in: zone)
+    }
+
+    private func save() throws {
+        try file?.write(entries.map(\.schedule))
+    }
+
+    /// Saves; when the file can't be written, puts the schedules back as they were and rethrows.
+    private func saveOrUndo(_ undo: (inout [Entry]) -> Void) throws {
+        do {
+            try save()
+        } catch {
+            undo(&entries)
+            throw error
+        }
+    }
+
+    /// The parsed expression and zone of a schedule.
+    /// - Throws: `.badRequest` naming what is wrong.
+    static func check(_ schedule: Schedule) throws -> (CronExpression, TimeZone) {
+        let cron: CronExpression
+        do {
+            cron = try CronExpression(schedule.cronSchedule)
+        } catch {
+            throw ButlerError.badRequest("Invalid cronSchedule: \(error)")
+        }
+        guard !schedule.timezone.isEmpty, let zone = TimeZone(identifier: schedule.timezone) else {
+            throw ButlerError.badRequest("Unknown timezone '\(schedule.timezone)': use an IANA time zone name such as Europe/Stockholm")
+        }
+        return (cron, zone)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// ISO 8601 with the zone's offset, e.g. `2024-01-15T06:00:00+01:00`.
+    public static func format(_ date: Date?, in zone: TimeZone?) -> String? {
+        guard let date, let zone else { return nil }
+        return date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone))
+    }
+}

@@ -1,0 +1,34 @@
+import ButlerCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Fires schedules when they are due: sleeps until the scheduler's next due time (or until a schedule
+/// changes), then lets the scheduler start the due tasks. No polling: an idle scheduler sleeps until its
+/// next run, however far away.
+struct ScheduleRunner: Service {
+    let scheduler: Scheduler
+    let clock: any WallClock
+    let logger: Logger
+
+    func run() async throws {
+        let (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await scheduler.onChange { wake.yield() }
+        wake.yield()
+        try await cancelWhenGracefulShutdown {
+            var timer: Task<Void, Never>?
+            defer { timer?.cancel() }
+            for await _ in wakeUps {
+                _ = await scheduler.fireDue()
+                timer?.cancel()
+                timer = nil
+                guard let due = await scheduler.nextDue() else { continue }
+                timer = Task { [clock] in
+                    let wait = max(0, due.timeIntervalSince(clock.now))
+                    try? await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+                    if !Task.isCancelled { wake.yield() }
+                }
+            }
+        }
+    }
+}

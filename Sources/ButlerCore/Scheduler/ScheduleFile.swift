@@ -38,6 +38,7 @@ public struct ScheduleFile: Sendable {
     public func write(_ schedules: [Schedule]) throws {
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = true
+        encoder.options.allowUnicode = true
         let text: String
         do {
             text = try encoder.encode(["butlerSchedule": schedules.map { $0.json() }])

@@ -22,3 +22,4 @@ test: setup
 bench:
 	bash scripts/setup.sh bench
 	bash scripts/bench.sh
+	bash scripts/bench-scheduler.sh

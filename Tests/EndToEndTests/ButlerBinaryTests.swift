@@ -62,6 +62,20 @@ struct ButlerBinaryTests {
         #expect(message.contains("Butler.restServerConfig.serverPort: expected an integer"), "\(message)")
     }
 
+    // `butler cron next`: the next fire times in the zone and in UTC; a bad expression or zone exits 1.
+    @Test func cronNextPrintsFireTimes() throws {
+        let result = try ButlerProcess.runCommand(
+            ["cron", "next", "30 2 * * *", "--timezone", "Europe/Stockholm", "--from", "2024-03-30T12:00:00Z", "--count", "2"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "2024-03-31T03:00:00+02:00  2024-03-31T01:00:00Z\n2024-04-01T02:30:00+02:00  2024-04-01T00:30:00Z\n")
+        let bad = try ButlerProcess.runCommand(["cron", "next", "0 0 * 13 *"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "butler cron: Invalid cron expression: month: 13 is out of range 1–12 (in '0 0 * 13 *')\n")
+        let zone = try ButlerProcess.runCommand(["cron", "next", "* * * * *", "--timezone", "Europe/Stokholm"])
+        #expect(zone.status == 1)
+        #expect(zone.stderr.contains("Unknown time zone 'Europe/Stokholm'"))
+    }
+
     @Test func missingConfigFileFailsFast() throws {
         let (status, message) = try ButlerProcess.runToCompletion(["-c", "/nonexistent/butler.yaml"])
         #expect(status != 0)

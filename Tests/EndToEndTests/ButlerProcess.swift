@@ -89,16 +89,23 @@ final class ButlerProcess: @unchecked Sendable {
     /// Runs `butler <arguments>` to its end (for start-ups that must fail); returns the exit status and
     /// what it wrote to standard error.
     static func runToCompletion(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let result = try runCommand(arguments)
+        return (result.status, result.stderr)
+    }
+
+    /// Runs `butler <arguments>` to its end; returns the exit status and both outputs.
+    static func runCommand(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        let stderr = Pipe()
+        let stderr = Pipe(), stdout = Pipe()
         process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = stdout
         try process.run()
+        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return (process.terminationStatus, message)
+        return (process.terminationStatus, output, message)
     }
 
     /// Kills the process with SIGKILL: no shutdown code runs.

@@ -83,5 +83,7 @@ grep "SCHEDULER: Cron event" "$work/butler.log" | sed -E 's/^[0-9-]+T[0-9:]+\.([
   { v[NR] = $1 + 0 }
   END {
     if (NR == 0) { print "== no firings logged"; exit }
-    printf "== firing lateness over %d firings: p50 %d ms, p99 %d ms, max %d ms\n", NR, v[int(NR * 0.5) > 0 ? int(NR * 0.5) : 1], v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1], v[NR]
+    p50 = int(NR * 0.50); if (p50 < 1) p50 = 1
+    p99 = int(NR * 0.99); if (p99 < 1) p99 = 1
+    printf "== firing lateness over %d firings: p50 %d ms, p99 %d ms, max %d ms\n", NR, v[p50], v[p99], v[NR]
   }'

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Butler's scheduler: the schedules, their started/stopped state, their next run times, and the schedule
 /// file they are kept in.
@@ -94,9 +95,10 @@ public actor Scheduler {
         return entry.schedule
     }
 
-    /// The next run time of a started schedule; nil when stopped or never firing.
-    public func nextRunTime(id: String) -> Date? {
-        entries.first { $0.schedule.id == id }?.nextRun
+    /// The next run time of a started schedule, ISO 8601 with the zone's offset; nil when stopped or never
+    /// firing.
+    public func nextRunTime(id: String) -> String? {
+        entries.first { $0.schedule.id == id }.flatMap { Self.format($0.nextRun, in: $0.zone) }
     }
 
     /// Every schedule with its next run time (ISO 8601 in the schedule's zone, nil when stopped).
@@ -246,10 +248,21 @@ public actor Scheduler {
         } catch {
             throw ButlerError.badRequest("Invalid cronSchedule: \(error)")
         }
-        guard !schedule.timezone.isEmpty, let zone = TimeZone(identifier: schedule.timezone) else {
+        guard !schedule.timezone.isEmpty, let zone = zone(schedule.timezone) else {
             throw ButlerError.badRequest("Unknown timezone '\(schedule.timezone)': use an IANA time zone name such as Europe/Stockholm")
         }
         return (cron, zone)
+    }
+
+    /// Time zones by identifier, shared: each `TimeZone` made from an identifier holds its own copy of the
+    /// zone's rules, which adds up over thousands of schedules.
+    private static let zones = Mutex<[String: TimeZone]>([:])
+
+    static func zone(_ identifier: String) -> TimeZone? {
+        if let known = zones.withLock({ $0[identifier] }) { return known }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        zones.withLock { $0[identifier] = zone }
+        return zone
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -1,5 +1,4 @@
 import ButlerCore
-import Foundation
 import Hummingbird
 
 /// The schedule routes (switches `scheduler.*`; none exist when `Butler.scheduler.enable` is false).
@@ -60,7 +59,6 @@ struct ScheduleController {
     }
 
     private func json(_ schedule: Schedule) async -> JSONValue {
-        let zone = TimeZone(identifier: schedule.timezone)
-        return schedule.json(nextRunTime: Scheduler.format(await scheduler.nextRunTime(id: schedule.id), in: zone))
+        schedule.json(nextRunTime: await scheduler.nextRunTime(id: schedule.id))
     }
 }

@@ -57,9 +57,17 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         NewRelicController(newRelic: poster, endpoints: endpoints, clock: options.clock).register(on: router)
     }
     // As in Butler, the `keyValueStore` switch alone decides whether the store exists.
+    // One database for everything durable, opened only when something needs it.
+    var openedDatabase: ButlerDatabase?
+    func database() throws -> ButlerDatabase {
+        if let openedDatabase { return openedDatabase }
+        let opened = try ButlerDatabase(path: config.database.file)
+        openedDatabase = opened
+        return opened
+    }
     var keyValues: KeyValueService?
     if endpoints.isEnabled(.keyValueStore) {
-        let store = try options.keyValueStore ?? SQLiteKeyValueStore(database: ButlerDatabase(path: config.database.file))
+        let store = try options.keyValueStore ?? SQLiteKeyValueStore(database: database())
         let service = KeyValueService(
             store: store, clock: options.clock, maxKeysPerNamespace: config.keyValueStore.maxKeysPerNamespace)
         KeyValueController(store: service).register(on: router)
@@ -75,6 +83,22 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
     }
     if endpoints.isEnabled(.senseStartTask) {
         ReloadTaskController(taskStarts: taskStarts, keyValues: keyValues, logger: logger).register(on: router)
+    }
+
+    if config.udpServer.enable {
+        var destinations: [any ReloadEventDestination] = []
+        if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
+        let webhooks = try WebhookReloadEvents(config: config.webhooks)
+        if !webhooks.destinations.isEmpty {
+            destinations += webhooks.destinations
+            services.append(webhooks)
+        }
+        let dispatcher = ReloadEventDispatcher(destinations: destinations, clock: options.clock, logger: logger)
+        let intake = ReloadEventIntake(
+            config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
+            deduplication: config.udpServer.deduplication ? SQLiteExecutionDeduplication(database: try database()) : nil,
+            clock: options.clock, logger: logger, handler: { await dispatcher.dispatch($0) })
+        services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
     }
 
     let rateLimiter = options.apiRateLimit > 0

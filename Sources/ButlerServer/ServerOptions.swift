@@ -22,6 +22,8 @@ public struct ServerOptions: Sendable {
     public var qlikSenseTasks: (any QlikSenseTasks)?
     /// false for `--no-qs-connection`: no QRS or Engine connection, whatever the config says.
     public var qlikSenseConnection: Bool = true
+    /// Called with the UDP listener's port once it is bound (tests bind port 0).
+    public var onUDPBound: @Sendable (Int) -> Void = { _ in }
     /// The application's logger (its level decides what is logged).
     public var logger: Logger = Logger(label: "butler")
 

@@ -48,6 +48,13 @@ public struct ButlerDatabase: Sendable {
             }
             try db.create(index: "kvPair_expiresAt", on: "kvPair", columns: ["expiresAt"], condition: Column("expiresAt") != nil)
         }
+        migrator.registerMigration("v2: reload-event de-duplication") { db in
+            try db.create(table: "executionClaim") { table in
+                table.column("executionId", .text).notNull().primaryKey()
+                // Milliseconds since 1970-01-01 UTC.
+                table.column("expiresAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

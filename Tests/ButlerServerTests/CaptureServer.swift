@@ -12,6 +12,8 @@ final class CaptureServer: Sendable {
     struct Captured: Sendable {
         let method: HTTPRequest.Method
         let path: String
+        /// The raw query string ("" when none).
+        let query: String
         let headers: HTTPFields
         let body: String
 
@@ -35,15 +37,19 @@ final class CaptureServer: Sendable {
     ) async throws {
         let server = CaptureServer(status: status, body: replyBody)
         let router = Router()
-        router.post("**") { request, context -> Response in
+        let record: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             server.requests.withLock {
-                $0.append(Captured(method: request.method, path: request.uri.path, headers: request.headers, body: String(buffer: bytes)))
+                $0.append(Captured(method: request.method, path: request.uri.path, query: request.uri.query ?? "",
+                                   headers: request.headers, body: String(buffer: bytes)))
             }
             if request.uri.path.hasSuffix("/slow") { try await Task.sleep(for: .seconds(3)) }
             let (status, text) = server.replyState.withLock { $0 }
             return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        router.post("**", use: record)
+        router.put("**", use: record)
+        router.get("**", use: record)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "capture-server")
         logger.logLevel = .critical

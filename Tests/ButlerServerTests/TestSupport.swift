@@ -19,6 +19,7 @@ func withButler(
     idleTimeout: Duration = .seconds(30),
     outboundTimeout: Duration = .seconds(5),
     qlikSense: (any QlikSenseTasks)? = nil,
+    udpBound: @escaping @Sendable (Int) -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var options = ServerOptions()
@@ -28,6 +29,7 @@ func withButler(
     options.idleTimeout = idleTimeout
     options.outboundTimeout = outboundTimeout
     options.qlikSenseTasks = qlikSense
+    options.onUDPBound = udpBound
     var logger = Logger(label: "butler-test")
     logger.logLevel = .warning
     options.logger = logger

@@ -30,6 +30,10 @@ public struct ButlerConfig: Equatable, Sendable {
     public var mqtt: MQTTConfig = .init()
     /// `Butler.configQRS`, `Butler.configEngine`, `Butler.cert`: the Qlik Sense site.
     public var qlikSense: QlikSenseConfig = .init()
+    /// `Butler.udpServerConfig`: the Scheduler's UDP messages.
+    public var udpServer: UDPServerConfig = .init()
+    /// `Butler.webhookNotification`.
+    public var webhooks: WebhookConfig = .init()
     /// `Butler.scheduler`.
     public var scheduler: SchedulerConfig = .init()
     /// `Butler.startTaskFilter`: the allow-list for starting Qlik Sense tasks.
@@ -49,6 +53,8 @@ extension ButlerConfig: Decodable {
         case slackNotification, thirdPartyToolsCredentials, restServerEndpointsConfig
         case mqtt = "mqttConfig"
         case startTaskFilter, scheduler
+        case udpServer = "udpServerConfig"
+        case webhooks = "webhookNotification"
         case cert, configEngine, configQRS
     }
 
@@ -56,8 +62,7 @@ extension ButlerConfig: Decodable {
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
-        "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool",
-        "webhookNotification", "udpServerConfig", "restServerApiDocGenerate",
+        "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
 
@@ -82,6 +87,8 @@ extension ButlerConfig: Decodable {
         mqtt = try container.value(.mqtt, default: .init())
         startTaskFilter = try container.value(.startTaskFilter, default: .init())
         scheduler = try container.value(.scheduler, default: .init())
+        udpServer = try container.value(.udpServer, default: .init())
+        webhooks = try container.value(.webhooks, default: .init())
         qlikSense.qrs = try container.decodeIfPresent(QRSSection.self, forKey: .configQRS)?.endpoint
         if let engine = try container.decodeIfPresent(EngineSection.self, forKey: .configEngine) {
             qlikSense.engine = engine.endpoint

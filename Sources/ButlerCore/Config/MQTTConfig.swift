@@ -50,6 +50,14 @@ public struct MQTTConfig: Equatable, Sendable, Decodable {
     public var subscriptionRootTopic: String = "qliksense/#"
     /// A message on this topic carries the id of a Qlik Sense task to start (template `qliksense/start_task`).
     public var taskStartTopic: String = "qliksense/start_task"
+    /// Reload events (spec §6.3): the task name to `taskFailureTopic` / `taskAbortedTopic`, and with
+    /// `taskFailureSendFull` / `taskAbortedSendFull` the event as JSON to the `…FullTopic`s.
+    public var taskFailureTopic: String = "qliksense/task_failure"
+    public var taskFailureFullTopic: String = "qliksense/task_failure_full"
+    public var taskFailureSendFull: Bool = true
+    public var taskAbortedTopic: String = "qliksense/task_aborted"
+    public var taskAbortedFullTopic: String = "qliksense/task_aborted_full"
+    public var taskAbortedSendFull: Bool = true
 
     public init(
         enable: Bool = false, brokerHost: String = "127.0.0.1", brokerPort: Int = 1883,
@@ -68,6 +76,7 @@ public struct MQTTConfig: Equatable, Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enable, brokerHost, brokerPort, auth, tls, subscriptionRootTopic, taskStartTopic
+        case taskFailureTopic, taskFailureFullTopic, taskFailureSendFull, taskAbortedTopic, taskAbortedFullTopic, taskAbortedSendFull
     }
 
     struct Auth: Decodable {
@@ -81,8 +90,7 @@ public struct MQTTConfig: Equatable, Sendable, Decodable {
     }
 
     static let topicKeys: Set<String> = [
-        "azureEventGrid", "taskFailureSendFull", "taskAbortedSendFull",
-        "taskFailureTopic", "taskFailureFullTopic", "taskFailureServerStatusTopic", "taskAbortedTopic", "taskAbortedFullTopic",
+        "azureEventGrid", "taskFailureServerStatusTopic",
         "serviceRunningTopic", "serviceStoppedTopic", "serviceStatusTopic", "qlikSenseServerLicenseTopic",
         "qlikSenseServerLicenseExpireTopic", "qlikSenseCloud",
     ]
@@ -105,5 +113,11 @@ public struct MQTTConfig: Equatable, Sendable, Decodable {
         }
         subscriptionRootTopic = try container.value(.subscriptionRootTopic, default: "qliksense/#")
         taskStartTopic = try container.value(.taskStartTopic, default: "qliksense/start_task")
+        taskFailureTopic = try container.value(.taskFailureTopic, default: taskFailureTopic)
+        taskFailureFullTopic = try container.value(.taskFailureFullTopic, default: taskFailureFullTopic)
+        taskFailureSendFull = try container.value(.taskFailureSendFull, default: true)
+        taskAbortedTopic = try container.value(.taskAbortedTopic, default: taskAbortedTopic)
+        taskAbortedFullTopic = try container.value(.taskAbortedFullTopic, default: taskAbortedFullTopic)
+        taskAbortedSendFull = try container.value(.taskAbortedSendFull, default: true)
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A place reload events are sent to (webhooks, MQTT, InfluxDB, e-mail, …).
+public protocol ReloadEventDestination: Sendable {
+    /// For logs: `webhook 'Open a ticket'`, `MQTT`.
+    var name: String { get }
+    /// Whether this destination wants events of this kind (its config's enable switches).
+    func accepts(_ kind: TaskEvent.Kind) -> Bool
+    /// Least seconds between two deliveries for the same task and kind (nil: no limit).
+    func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int?
+    /// Sends the event. - Throws: why it could not be delivered (logged by the dispatcher).
+    func deliver(_ event: TaskEvent) async throws
+}
+
+/// Sends each event to every destination that accepts it, independently and concurrently: one slow or
+/// failing destination never delays or stops the others. Each destination has its own rate limit per
+/// task and event kind (Butler: an in-memory limiter per destination, keyed by task id).
+public final class ReloadEventDispatcher: Sendable {
+    let destinations: [any ReloadEventDestination]
+    let clock: any WallClock
+    let logger: Logger
+    /// Last delivery per destination index, kind and task.
+    private let lastSent = Mutex<[String: Date]>([:])
+
+    public init(destinations: [any ReloadEventDestination], clock: any WallClock = SystemWallClock(), logger: Logger) {
+        self.destinations = destinations
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Delivers `event`; returns the names of the destinations it reached.
+    @discardableResult
+    public func dispatch(_ event: TaskEvent) async -> [String] {
+        if event.kind == .engineReloadFailed {
+            logger.warning("Engine reload failed: app \(event.appId ?? "") (\(event.appName)) on \(event.hostName): \(event.logMessage)")
+            return []
+        }
+        logger.info("Reload event: task \(event.taskId) (\(event.taskName)) \(event.kind.rawValue), execution \(event.executionId)")
+        return await withTaskGroup(of: String?.self) { group in
+            for (index, destination) in destinations.enumerated() where destination.accepts(event.kind) {
+                guard allowed(index, destination, event) else {
+                    logger.info("\(destination.name): rate limit, nothing sent for task \(event.taskId)")
+                    continue
+                }
+                group.addTask { [logger] in
+                    do {
+                        try await destination.deliver(event)
+                        return destination.name
+                    } catch {
+                        logger.error("\(destination.name): \(event.kind.rawValue) event of task \(event.taskId) not delivered: \(error)")
+                        return nil
+                    }
+                }
+            }
+            var reached: [String] = []
+            for await name in group { if let name { reached.append(name) } }
+            return reached.sorted()
+        }
+    }
+
+    private func allowed(_ index: Int, _ destination: any ReloadEventDestination, _ event: TaskEvent) -> Bool {
+        guard let seconds = destination.rateLimitSeconds(for: event.kind) else { return true }
+        let key = "\(index)|\(event.kind.rawValue)|\(event.taskId)"
+        let now = clock.now
+        return lastSent.withLock { sent in
+            if let last = sent[key], now.timeIntervalSince(last) < Double(seconds) { return false }
+            sent[key] = now
+            return true
+        }
+    }
+}

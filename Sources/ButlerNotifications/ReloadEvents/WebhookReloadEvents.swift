@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import ButlerCore
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOSSL
+import ServiceLifecycle
+
+/// Outgoing webhooks for failed and aborted reloads (`Butler.webhookNotification`, spec §7.4): GET sends
+/// the fields as query parameters, POST and PUT as a JSON body; 10 s timeout; a webhook with `cert.enable`
+/// trusts its own CA (or, with `rejectUnauthorized: false`, any certificate). Each webhook is one
+/// destination, so one that is down doesn't hold up the others. As a `Service` it closes its HTTP
+/// clients at shutdown.
+public final class WebhookReloadEvents: Service {
+    /// One configured webhook as a destination.
+    public struct Hook: ReloadEventDestination {
+        let webhook: WebhookConfig.Webhook
+        let kind: TaskEvent.Kind
+        let rateLimit: Int
+        let client: HTTPClient
+        let timeout: Duration
+
+        public var name: String { "webhook '\(webhook.description)'" }
+        public func accepts(_ kind: TaskEvent.Kind) -> Bool { kind == self.kind }
+        public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { rateLimit > 0 ? rateLimit : nil }
+
+        public func deliver(_ event: TaskEvent) async throws {
+            let fields = WebhookReloadEvents.fields(event)
+            var request: HTTPClientRequest
+            switch webhook.method {
+            case .GET:
+                var components = URLComponents(string: webhook.url)
+                let existing = components?.queryItems ?? []
+                components?.queryItems = existing + fields.map { URLQueryItem(name: $0.0, value: $0.1) }
+                request = HTTPClientRequest(url: components?.string ?? webhook.url)
+                request.method = .GET
+            case .POST, .PUT:
+                request = HTTPClientRequest(url: webhook.url)
+                request.method = webhook.method == .POST ? .POST : .PUT
+                request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                request.body = .bytes(ByteBuffer(data: try encoder.encode(Dictionary(uniqueKeysWithValues: fields))))
+            }
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: .init(timeout))
+            } catch {
+                throw ButlerError(.unavailable, "\(webhook.url) could not be reached: \(error)")
+            }
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            guard (200..<300).contains(response.status.code) else {
+                throw ButlerError(.badGateway, "\(webhook.url) answered \(response.status.code)")
+            }
+        }
+    }
+
+    public let destinations: [Hook]
+    private let clients: [HTTPClient]
+
+    /// - Throws: `ButlerError.failed` when a webhook's CA file can't be loaded.
+    public init(config: WebhookConfig, timeout: Duration = .seconds(10)) throws {
+        var clients: [HTTPClient] = []
+        func client(for webhook: WebhookConfig.Webhook) throws -> HTTPClient {
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.timeout.connect = .seconds(5)
+            if webhook.certificateAuthority != nil || !webhook.rejectUnauthorized {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                if let ca = webhook.certificateAuthority {
+                    do {
+                        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
+                    } catch {
+                        throw ButlerError.failed("webhookNotification '\(webhook.description)': cert.certCA \(ca) could not be loaded: \(error)")
+                    }
+                }
+                if !webhook.rejectUnauthorized { tls.certificateVerification = .none }
+                configuration.tlsConfiguration = tls
+            }
+            let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients.append(made)
+            return made
+        }
+        var hooks: [Hook] = []
+        if config.enable {
+            for (kind, event) in [(TaskEvent.Kind.failed, config.reloadTaskFailure), (.aborted, config.reloadTaskAborted)] {
+                for webhook in event.webhooks {
+                    hooks.append(Hook(webhook: webhook, kind: kind, rateLimit: event.rateLimit, client: try client(for: webhook), timeout: timeout))
+                }
+            }
+        }
+        destinations = hooks
+        self.clients = clients
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        for client in clients { try? await client.shutdown() }
+    }
+
+    /// Butler's webhook fields (spec §7.4); the app owner's are empty until the event is enriched from QRS.
+    static func fields(_ event: TaskEvent) -> [(String, String)] {
+        [
+            ("event", event.kind == .failed ? "Qlik Sense reload failed" : "Qlik Sense reload aborted"),
+            ("hostName", event.hostName), ("user", event.user), ("taskName", event.taskName), ("taskId", event.taskId),
+            ("appName", event.appName), ("appId", event.appId ?? ""), ("appOwnerName", ""), ("appOwnerUserDirectory", ""),
+            ("appOwnerUserId", ""), ("appOwnerEmail", ""), ("logTimeStamp", event.logTimeStamp), ("logLevel", event.logLevel),
+            ("executionId", event.executionId), ("logMessage", event.logMessage),
+        ]
+    }
+}

@@ -1,0 +1,173 @@
+import ButlerCore
+import ButlerServer
+import Foundation
+import HummingbirdTesting
+import QlikSenseSimulator
+import Synchronization
+import Testing
+
+/// The reload-event pipeline end to end: the simulator runs a task and sends the Scheduler's UDP datagram
+/// to Butler, which delivers it to webhooks (a capture server) and MQTT (a real broker).
+@Suite("Reload-event pipeline (UDP)", .serialized)
+struct ReloadEventPipelineTests {
+    static let task = "7552d9fc-d1bb-4975-9a38-18357de531ea"
+    static let app = "4b1c5a1f-7a2e-4d9b-8b8f-3e6a1d2f0c22"
+
+    static func datagram(type: String = "/scheduler-task-failed/", task: String = task, execution: String = UUID().uuidString.lowercased(), name: String = "Reload of HR Overview") -> String {
+        "\(type);qs-node1;\(name);HR Overview;LAB\\goran;\(task);\(app);2024-05-06 14:23:45,123;ERROR;\(execution);Max retries reached"
+    }
+
+    static func config(capture: Int, database: String, rateLimit: Int = 0) -> ButlerConfig {
+        var config = ButlerConfig.forTests()
+        config.database.file = database
+        config.udpServer.enable = true
+        config.udpServer.portTaskFailure = RawConnection.freePort()
+        config.webhooks = WebhookConfig(
+            enable: true,
+            reloadTaskFailure: .init(rateLimit: rateLimit, webhooks: [.init(description: "ticket", url: "http://127.0.0.1:\(capture)/failed", method: .POST)]),
+            reloadTaskAborted: .init(rateLimit: rateLimit, webhooks: [.init(description: "chat", url: "http://127.0.0.1:\(capture)/aborted?team=bi", method: .GET)]))
+        return config
+    }
+
+    static func waitFor(_ count: Int, _ server: CaptureServer, seconds: Int = 10) async throws -> [CaptureServer.Captured] {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while server.captured.count < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return server.captured
+    }
+
+    static func withDatabase(_ body: (String) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-udp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(directory.appendingPathComponent("butler.sqlite").path)
+    }
+
+    // A failed run on the simulator reaches a POST webhook and MQTT; an aborted one a GET webhook.
+    @Test func simulatedRunsReachWebhooksAndMQTT() async throws {
+        let broker = try MosquittoBroker()
+        try await broker.start()
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                try await withSimulator { sim in
+                    var config = sim.butlerConfig(Self.config(capture: port, database: database))
+                    config.mqtt = MQTTConfig(enable: true, brokerHost: "127.0.0.1", brokerPort: broker.port)
+                    let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                    sim.site.onRun { task, result in sender.send(for: task, result, site: sim.site) }
+                    try await withButler(config, testing: .live) { client in
+                        try await MQTTRouteTests.expectAccepted(client, topic: "t/ready", message: "x")
+                        let subscriber = try broker.subscribe("qliksense/task_failure")
+                        try await Task.sleep(for: .milliseconds(300))
+                        let started = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
+                        #expect(started.status == .ok)
+                        let posted = try await Self.waitFor(1, server)
+                        #expect(posted.first?.method == .post)
+                        #expect(posted.first?.path == "/failed")
+                        let body = posted.first?.json
+                        #expect(body?["event"] == "Qlik Sense reload failed")
+                        #expect(body?["taskId"] == .string(TestSite.hrTask))
+                        #expect(body?["taskName"] == "Reload of HR Overview")
+                        #expect(body?["appName"] == "HR Overview")
+                        #expect(body?["user"] == "INTERNAL\\sa_scheduler")
+                        #expect(body?["executionId"] == .string(sim.site.lastResult(ofTask: TestSite.hrTask)?.id ?? "?"))
+                        #expect(subscriber.receive() == "Reload of HR Overview\n")
+
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.financeTask)/start", json: "[]")
+                        let both = try await Self.waitFor(2, server)
+                        #expect(both.count == 2)
+                        #expect(both.last?.method == .get && both.last?.path == "/aborted")
+                        #expect(both.last?.query.contains("team=bi") == true)
+                        #expect(both.last?.query.contains("event=Qlik%20Sense%20reload%20aborted") == true)
+                    }
+                }
+            }
+        }
+    }
+
+    // B49, B41: garbage, oversize, unknown types and control characters never stop the listener.
+    @Test func hostileDatagramsAreDroppedAndTheListenerGoesOn() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var config = Self.config(capture: port, database: database)
+                config.udpServer.maxMessageSize = 4096
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send("TestMsg")
+                    sender.send(String(repeating: "x", count: 5000))
+                    sender.send(Self.datagram(task: "not-a-guid"))
+                    sender.send(String(decoding: [0xFF, 0xFE, 0x00, 0x3B, 0x3B], as: UTF8.self))
+                    sender.send(String(repeating: ";", count: 3000))
+                    sender.send(Self.datagram(name: "Reload\u{1b}[31m of\u{0} HR\nOverview"))
+                    let delivered = try await Self.waitFor(1, server)
+                    #expect(delivered.count == 1)
+                    #expect(delivered.first?.json?["taskName"] == "Reload[31m of HROverview")
+                }
+            }
+        }
+    }
+
+    // De-duplication survives a restart (SQLite); the per-task rate limit holds back a second alert.
+    @Test func duplicatesAndRateLimit() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                let config = Self.config(capture: port, database: database)
+                let execution = UUID().uuidString.lowercased()
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram(execution: execution))
+                    _ = try await Self.waitFor(1, server)
+                    sender.send(Self.datagram(execution: execution))
+                }
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram(execution: execution))
+                    sender.send(Self.datagram(type: "/scheduler-reload-failed/", task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
+                    let delivered = try await Self.waitFor(2, server)
+                    try await Task.sleep(for: .milliseconds(300))
+                    #expect(server.captured.count == 2)
+                    #expect(delivered.map { $0.json?["executionId"] }.first == .string(execution))
+                }
+            }
+            try await CaptureServer.run { server, port in
+                let config = Self.config(capture: port, database: database, rateLimit: 300)
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram())
+                    _ = try await Self.waitFor(1, server)
+                    sender.send(Self.datagram())
+                    try await Task.sleep(for: .milliseconds(500))
+                    #expect(server.captured.count == 1)
+                }
+            }
+        }
+    }
+
+    // B49 (c, d): validation with only other sources refuses our datagrams; a host name resolves.
+    @Test func sourceAllowList() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var config = Self.config(capture: port, database: database)
+                config.udpServer.enableSourceValidation = true
+                config.udpServer.allowedSources = ["192.0.2.10"]
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram())
+                    try await Task.sleep(for: .milliseconds(500))
+                    #expect(server.captured.isEmpty)
+                }
+                config.udpServer.allowedSources = ["localhost"]
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram())
+                    #expect(try await Self.waitFor(1, server).count == 1)
+                }
+            }
+        }
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.load(yaml: "Butler:\n  udpServerConfig:\n    enableSourceValidation: true\n    allowedSources: []\n")
+        }
+    }
+}

@@ -62,16 +62,15 @@ final class EngineConnection: Sendable {
                 if case .text(let text) = message { connection.receive(text) }
             }
         }
-        connection.runner.withLock { runner in
-            runner = Task {
-                do {
-                    try await client.run()
-                    connection.fail(ButlerError(.unavailable, "The Qlik Sense Engine at \(address) closed the connection"))
-                } catch {
-                    connection.fail(ButlerError(.unavailable, "Qlik Sense Engine at \(address) could not be reached: \(Self.describe(error))"))
-                }
+        let run = Task {
+            do {
+                try await client.run()
+                connection.fail(ButlerError(.unavailable, "The Qlik Sense Engine at \(address) closed the connection"))
+            } catch {
+                connection.fail(ButlerError(.unavailable, "Qlik Sense Engine at \(address) could not be reached: \(Self.describe(error))"))
             }
         }
+        connection.runner.withLock { $0 = run }
         let timer = Task {
             try await Task.sleep(for: connectTimeout)
             connection.fail(ButlerError(.unavailable, "Qlik Sense Engine at \(address) did not accept a session within \(connectTimeout)"))

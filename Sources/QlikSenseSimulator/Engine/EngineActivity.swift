@@ -16,6 +16,13 @@ public final class EngineActivity: Sendable {
         public var mode: Int
         public var partial: Bool
         public var succeeded: Bool
+
+        public init(appId: String, mode: Int, partial: Bool, succeeded: Bool) {
+            self.appId = appId
+            self.mode = mode
+            self.partial = partial
+            self.succeeded = succeeded
+        }
     }
 
     private struct State {

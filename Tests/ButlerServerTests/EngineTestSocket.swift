@@ -40,6 +40,7 @@ final class EngineTestSocket: Sendable {
         configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: certificates.clientKey, format: .pem))
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
         configuration.certificateVerification = .noHostnameVerification
+        configuration.shutdownTimeout = .milliseconds(200)
         return configuration
     }
 
@@ -48,23 +49,28 @@ final class EngineTestSocket: Sendable {
                      _ body: @escaping @Sendable (EngineTestSocket) async throws -> Void) async throws {
         var logger = Logger(label: "engine-test-socket")
         logger.logLevel = .warning
-        var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24, closeTimeout: .seconds(1))
+        var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24, closeTimeout: .seconds(1), sniHostname: "localhost")
         configuration.additionalHeaders[.init("X-Qlik-User")!] = "UserDirectory=Internal;UserId=sa_repository"
         try await WebSocketClient.connect(url: "wss://127.0.0.1:\(port)\(path)", configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             let socket = EngineTestSocket(outbound: outbound)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    defer { socket.end() }
-                    for try await message in inbound.messages(maxSize: 1 << 24) {
-                        if case .text(let text) = message, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
-                            socket.receive(value)
-                        }
-                    }
+            // The handler reads (as Butler's EngineConnection does); the body runs beside it and closes the
+            // socket (code 1000) when done, which ends the reading.
+            let run = Task {
+                do {
+                    try await body(socket)
+                    try? await outbound.close(.normalClosure, reason: nil)
+                } catch {
+                    try? await outbound.close(.normalClosure, reason: nil)
+                    throw error
                 }
-                try await body(socket)
-                try await outbound.close(.normalClosure, reason: nil)
-                try await group.waitForAll()
             }
+            defer { socket.end() }
+            for try await message in inbound.messages(maxSize: 1 << 24) {
+                if case .text(let text) = message, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
+                    socket.receive(value)
+                }
+            }
+            try await run.value
         }
     }
 }

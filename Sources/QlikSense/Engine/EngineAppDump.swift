@@ -29,8 +29,8 @@ struct EngineAppDump: Sendable {
         ]
         if let lineage { dump["lineage"] = lineage }
         try await withThrowingTaskGroup(of: (String, JSONValue).self) { group in
-            for type in ["sheet", "story", "masterobject", "appprops"] {
-                group.addTask { (type == "story" ? "stories" : type + "s", try await appObjects(type)) }
+            for (key, type) in [("sheets", "sheet"), ("stories", "story"), ("masterobjects", "masterobject"), ("appprops", "appprops")] {
+                group.addTask { (key, try await appObjects(type)) }
             }
             group.addTask { ("dimensions", try await listed(
                 ["qDimensionListDef": ["qType": "dimension", "qData": ["info": "/qDimInfos"], "qMeta": [:]],

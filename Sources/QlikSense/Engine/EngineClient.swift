@@ -1,6 +1,7 @@
 import ButlerCore
 import Foundation
 import Logging
+import NIOCore
 import NIOSSL
 
 /// A client of the Qlik Sense Engine (QIX) over WebSocket with the site's client certificate; Butler's
@@ -17,6 +18,8 @@ import NIOSSL
 public final class EngineClient: QlikSenseApps {
     let endpoint: QlikSenseConfig.ServiceEndpoint
     let tls: TLSConfiguration?
+    /// The TLS server name sent for an IP-address host (SNI can't be an IP address).
+    let sniHostname: String?
     let connectTimeout: Duration
     let requestTimeout: Duration
     let logger: Logger
@@ -25,9 +28,23 @@ public final class EngineClient: QlikSenseApps {
     public init(config: QlikSenseConfig, logger: Logger) throws {
         guard let endpoint = config.engine else { throw ButlerError.failed("Butler.configEngine.host is not set") }
         self.endpoint = endpoint
-        tls = endpoint.useSSL
-            ? try QlikSenseTLS.clientConfiguration(certificates: config.certificates, rejectUnauthorized: endpoint.rejectUnauthorized)
-            : nil
+        if endpoint.useSSL {
+            var tls = try QlikSenseTLS.clientConfiguration(certificates: config.certificates, rejectUnauthorized: endpoint.rejectUnauthorized)
+            // A closed session waits at most this long for the Engine's TLS close_notify (NIOSSL: 5 s).
+            tls.shutdownTimeout = .seconds(1)
+            if Self.isIPAddress(endpoint.host) {
+                // TLS SNI can't carry an IP address, and the WebSocket client always sends one: a neutral name
+                // is sent instead, so the certificate's chain is verified but not its name.
+                if tls.certificateVerification == .fullVerification { tls.certificateVerification = .noHostnameVerification }
+                sniHostname = "qlik-sense-engine"
+            } else {
+                sniHostname = nil
+            }
+            self.tls = tls
+        } else {
+            tls = nil
+            sniHostname = nil
+        }
         connectTimeout = config.connectTimeout
         requestTimeout = config.requestTimeout
         self.logger = logger
@@ -71,21 +88,21 @@ public final class EngineClient: QlikSenseApps {
         let scheme = endpoint.useSSL ? "wss" : "ws"
         let address = "\(endpoint.host):\(endpoint.port)"
         let connection = try await EngineConnection.open(
-            url: "\(scheme)://\(address)\(path)", address: address, headers: endpoint.headers, tls: tls,
+            url: "\(scheme)://\(address)\(path)", address: address, headers: endpoint.headers, tls: tls, sniHostname: sniHostname,
             connectTimeout: connectTimeout, logger: logger)
         return EngineSession(connection: connection, requestTimeout: requestTimeout)
     }
 
+    static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: 0)) != nil
+    }
+
+    /// Runs `body` on a new session; the session is closed in the background afterwards, so the caller's
+    /// answer doesn't wait for the close handshake.
     func withSession<T: Sendable>(path: String, _ body: (EngineSession) async throws -> T) async throws -> T {
         let session = try await open(path: path)
-        do {
-            let value = try await body(session)
-            await session.close()
-            return value
-        } catch {
-            await session.close()
-            throw error
-        }
+        defer { Task { await session.close() } }
+        return try await body(session)
     }
 }
 
@@ -136,16 +153,17 @@ struct EngineReload: OpenedAppForReload {
     let appId: String
     let logger: Logger
 
-    /// Engine: `DoReload(qMode, qPartial)` (two params, as Butler sends), then `DoSave()` when it returned true.
+    /// Engine: `DoReload(qMode, qPartial)` (two params, as Butler sends), then `DoSave()` when it returned true;
+    /// the session is then closed in the background.
     func reload(_ options: AppReloadOptions) async throws -> Bool {
         do {
             let result = try await session.call(doc, "DoReload", [.number(Double(options.mode)), .bool(options.partial)], timeout: .some(nil))
             let succeeded = result["qReturn"]?.boolValue == true
             if succeeded { _ = try await session.call(doc, "DoSave") }
-            await session.close()
+            Task { await session.close() }
             return succeeded
         } catch {
-            await session.close()
+            Task { await session.close() }
             throw error
         }
     }

@@ -49,10 +49,10 @@ final class EngineConnection: Sendable {
     /// Connects to `url` (`wss://host:port/app/<appId>`, `…/app/engineData` or no path) and waits for
     /// `OnConnected` for up to `connectTimeout`.
     /// - Throws: `ButlerError.unavailable` when that doesn't happen.
-    static func open(url: String, address: String, headers: [NameValue], tls: TLSConfiguration?,
+    static func open(url: String, address: String, headers: [NameValue], tls: TLSConfiguration?, sniHostname: String?,
                      connectTimeout: Duration, logger: Logger) async throws -> EngineConnection {
         let connection = EngineConnection(address: address, logger: logger)
-        var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24, closeTimeout: .seconds(2))
+        var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24, closeTimeout: .seconds(2), sniHostname: sniHostname)
         for header in headers {
             if let name = HTTPField.Name(header.name) { configuration.additionalHeaders.append(HTTPField(name: name, value: header.value)) }
         }

@@ -48,9 +48,13 @@ extension QlikSenseSimulator {
                 }
             }
         }
+        var tls = try serverTLSConfiguration()
+        // A client that drops the socket without answering TLS close_notify doesn't hold the session for NIOSSL's
+        // default 5 s.
+        tls.shutdownTimeout = .milliseconds(200)
         return Application(
             router: router,
-            server: try .tls(upgrade, tlsConfiguration: try serverTLSConfiguration()),
+            server: try .tls(upgrade, tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "Qlik Sense Engine"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

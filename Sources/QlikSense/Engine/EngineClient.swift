@@ -70,7 +70,7 @@ public final class EngineClient: QlikSenseApps {
             let doc = try await session.openDoc(appId, noData: false)
             return EngineReload(session: session, doc: doc, appId: appId, logger: logger)
         } catch {
-            await session.close()
+            Task { await session.close() }
             throw error
         }
     }

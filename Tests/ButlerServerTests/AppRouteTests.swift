@@ -1,6 +1,9 @@
 import ButlerCore
 import ButlerServer
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import HummingbirdTesting
 import Logging
@@ -225,6 +228,38 @@ struct AppRouteTests {
             }
             #expect(sim.site.engine.connections.isEmpty)
         }
+    }
+
+    @Test("An Engine port that accepts TCP but never answers TLS: 503 after the connect timeout, not a hang")
+    func silentEngine() async throws {
+        let (fd, port) = try Self.silentListener()
+        defer { close(fd) }
+        try await withSimulator { sim in
+            var config = sim.butlerConfig()
+            config.qlikSense.engine?.port = port
+            config.qlikSense.connectTimeout = .milliseconds(500)
+            try await withButler(config) { client in
+                let started = ContinuousClock.now
+                let response = try await client.send(.get, "/v4/app/\(TestSite.salesApp)/dump")
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.json?["message"] == .string("Qlik Sense Engine at 127.0.0.1:\(port) did not accept a session within 0.5 seconds"))
+                #expect(ContinuousClock.now - started < .seconds(3))
+            }
+        }
+    }
+
+    /// A TCP socket on 127.0.0.1 that listens (the kernel completes connections) but never accepts or answers.
+    static func silentListener() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound, listen(fd, 16) == 0 else { throw RawConnectionError.connectFailed }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// The config of a simulator that has been stopped again.

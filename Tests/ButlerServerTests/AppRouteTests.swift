@@ -248,6 +248,23 @@ struct AppRouteTests {
         }
     }
 
+    @Test("An Engine that doesn't answer a call: 503 after the request timeout, not a hang")
+    func silentCall() async throws {
+        var description = try TestSite.description()
+        description.apps[0].content.unansweredMethods = ["GetScript"]
+        try await withSimulator(description) { sim in
+            var config = sim.butlerConfig()
+            config.qlikSense.requestTimeout = .milliseconds(500)
+            try await withButler(config) { client in
+                let started = ContinuousClock.now
+                let response = try await client.send(.get, "/v4/app/\(TestSite.salesApp)/dump")
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.json?["message"] == .string("The Qlik Sense Engine at 127.0.0.1:\(sim.enginePort) did not answer GetScript within 0.5 seconds"))
+                #expect(ContinuousClock.now - started < .seconds(3))
+            }
+        }
+    }
+
     /// A TCP socket on 127.0.0.1 that listens (the kernel completes connections) but never accepts or answers.
     static func silentListener() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -40,8 +40,10 @@ extension QlikSenseSimulator {
                                 requests.addTask { frameWriter.yield(await session.answer(text)) }
                             }
                         } catch {
-                            // The socket ended; answers still pending are dropped with it.
+                            // The socket failed; handled as its end.
                         }
+                        // The socket ended: requests still running (a long reload, an unanswered method) stop.
+                        requests.cancelAll()
                     }
                     frameWriter.finish()
                     try await group.waitForAll()

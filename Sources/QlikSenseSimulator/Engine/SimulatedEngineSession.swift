@@ -116,6 +116,9 @@ actor SimulatedEngineSession {
 
     private func doc(_ app: SiteDescription.App, _ handle: Int, _ method: String, _ params: Params) async throws -> (JSONValue, [Int]) {
         let content = app.content
+        if content.unansweredMethods.contains(method) {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+        }
         switch method {
         case "GetScript": return (["qScript": .string(app.engineScript)], [])
         case "GetAppProperties": return (["qProp": app.appProperties], [])

@@ -30,6 +30,8 @@ public struct AppContent: Sendable, Decodable {
     public var variables: [Variable] = []
     /// `GetLineage` entries; an empty list makes `GetLineage` answer with an error, like an old Engine.
     public var lineage: [Lineage] = []
+    /// Doc methods the Engine never answers (to test clients' timeouts), e.g. `[GetScript]`.
+    public var unansweredMethods: [String] = []
 
     public enum ReloadOutcome: String, Sendable, Decodable { case success, fail }
 
@@ -105,6 +107,7 @@ public struct AppContent: Sendable, Decodable {
     enum CodingKeys: String, CodingKey {
         case script, reloadOutcome, reloadMilliseconds, properties, sheets, stories, masterObjects, appProps
         case dimensions, measures, bookmarks, snapshots, media, fields, dataConnections, variables, lineage
+        case unansweredMethods
     }
 
     public init(from decoder: any Decoder) throws {
@@ -127,5 +130,6 @@ public struct AppContent: Sendable, Decodable {
         dataConnections = try list(.dataConnections)
         variables = try list(.variables)
         lineage = try list(.lineage)
+        unansweredMethods = try list(.unansweredMethods)
     }
 }

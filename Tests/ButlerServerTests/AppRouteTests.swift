@@ -133,7 +133,7 @@ struct AppRouteTests {
         }
     }
 
-    @Test("No body, or reloadMode outside 0-2: mode 0, full reload (B38)")
+    @Test("No body, or reloadMode outside 0-2: mode 0, full reload (B38); POST with X-HTTP-Method-Override")
     func reloadDefaults() async throws {
         try await withSimulator { sim in
             try await withButler(sim.butlerConfig()) { client in
@@ -142,12 +142,15 @@ struct AppRouteTests {
                     let response = try await client.send(.put, "/v4/app/\(TestSite.salesApp)/reload", json: body)
                     #expect(response.status == .created)
                 }
+                // The Qlik REST connector can only POST (B51).
+                let overridden = try await client.send(.post, "/v4/app/\(TestSite.salesApp)/reload", json: "{}", headers: [.init("X-HTTP-Method-Override")!: "PUT"])
+                #expect(overridden.status == .created)
                 let site = sim.site
-                let saved = try await eventually { site.engine.saves.count == 3 }
+                let saved = try await eventually { site.engine.saves.count == 4 }
                 #expect(saved)
                 let modes = Set(site.engine.reloads.map { "\($0.mode)/\($0.partial)" })
                 #expect(modes == ["0/false", "2/true"])
-                #expect(site.engine.reloads.count == 3)
+                #expect(site.engine.reloads.count == 4)
             }
         }
     }

@@ -16,7 +16,7 @@ sim: setup
 	bash scripts/run-with-simulator.sh
 
 test: setup
-	swift test --disable-xctest
+	swift test --disable-xctest --no-parallel
 
 # Throughput and memory of a release build under wrk (not part of `make test`).
 bench:

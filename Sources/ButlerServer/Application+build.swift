@@ -84,6 +84,11 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
     if endpoints.isEnabled(.senseStartTask) {
         ReloadTaskController(taskStarts: taskStarts, keyValues: keyValues, logger: logger).register(on: router)
     }
+    if [.senseAppReload, .senseAppDump, .senseListApps].contains(where: endpoints.isEnabled) {
+        let engine = options.qlikSenseConnection && config.qlikSense.engine != nil
+            ? try EngineClient(config: config.qlikSense, logger: logger) : nil
+        AppController(apps: engine, taskStarts: taskStarts, endpoints: endpoints, logger: logger).register(on: router)
+    }
 
     if config.udpServer.enable {
         var destinations: [any ReloadEventDestination] = []

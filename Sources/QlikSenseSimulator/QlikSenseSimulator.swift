@@ -5,8 +5,9 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// A simulated Qlik Sense site: QRS over HTTPS (default port 4242) that requires a client certificate
-/// signed by the site's CA, like a real central node.
+/// A simulated Qlik Sense site: QRS over HTTPS (default port 4242, `qrsApplication`) and the Engine's
+/// JSON-RPC over WSS (default port 4747, `engineApplication`), both requiring a client certificate signed
+/// by the site's CA, like a real central node.
 ///
 /// Made from a `SiteDescription` and a `CertificateSet` (the site's `root.pem`, `server.pem`,
 /// `server_key.pem`; clients present `client.pem`/`client_key.pem`).

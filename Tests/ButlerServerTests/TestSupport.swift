@@ -80,37 +80,3 @@ func butlerError(_ status: Int, _ reason: String, _ message: String, code: Strin
     if let code { fields["code"] = .string(code) }
     return .object(fields)
 }
-
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
-    ExpressibleByDictionaryLiteral
-{
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(uniqueKeysWithValues: elements))
-    }
-}
-
-extension JSONValue {
-    /// An object's field (nil for other values); setting on a non-object does nothing.
-    subscript(key: String) -> JSONValue? {
-        get {
-            if case .object(let fields) = self { return fields[key] }
-            return nil
-        }
-        set {
-            if case .object(var fields) = self {
-                fields[key] = newValue
-                self = .object(fields)
-            }
-        }
-    }
-
-    var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-}

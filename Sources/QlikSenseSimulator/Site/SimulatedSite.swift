@@ -21,6 +21,8 @@ public final class SimulatedSite: Sendable {
     }
 
     public let description: SiteDescription
+    /// What the simulated Engine was asked to do (sessions, reloads, saves).
+    public let engine = EngineActivity()
     private struct State {
         var starts: [String] = []
         var outcomes: [String: SiteDescription.RunOutcome] = [:]

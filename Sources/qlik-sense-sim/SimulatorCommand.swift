@@ -10,7 +10,7 @@ import ServiceLifecycle
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qlik-sense-sim",
-        abstract: "A simulated Qlik Sense site (QRS over HTTPS with client certificates) for trying Butler.",
+        abstract: "A simulated Qlik Sense site (QRS and the Engine with client certificates, Scheduler UDP messages) for trying Butler.",
         subcommands: [Run.self, Certificates.self],
         defaultSubcommand: Run.self)
 
@@ -48,6 +48,14 @@ struct SimulatorCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("QRS port.", valueName: "port"))
         var qrsPort: Int = 4242
 
+        @Option(help: ArgumentHelp("Engine port.", valueName: "port"))
+        var enginePort: Int = 4747
+
+        @Option(help: ArgumentHelp(
+            "Send the Scheduler's UDP message of every finished run to Butler's udpServerConfig listener, e.g. 127.0.0.1:9998.",
+            valueName: "host:port"))
+        var schedulerMessagesTo: String?
+
         func run() async throws {
             let logger = Logger(label: "qlik-sense-sim")
             let folder = URL(fileURLWithPath: certificates)
@@ -57,13 +65,26 @@ struct SimulatorCommand: AsyncParsableCommand {
                 logger.info("Wrote a new certificate set to \(folder.path)")
             }
             let simulator = QlikSenseSimulator(site: SimulatedSite(try SiteDescription.load(from: site)), certificates: set, host: host, logger: logger)
-            simulator.site.onRun { task, result in
+            var target: SchedulerUDPSender?
+            if let address = schedulerMessagesTo {
+                guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+                    throw ValidationError("--scheduler-messages-to must be host:port, e.g. 127.0.0.1:9998")
+                }
+                target = SchedulerUDPSender(host: String(address[..<colon]), port: port)
+            }
+            let sender = target
+            let site = simulator.site
+            site.onRun { task, result in
                 logger.info("Task \(task.id) (\(task.name)) ran: status \(result.status)")
+                sender?.send(for: task, result, site: site)
             }
             let qrs = try simulator.qrsApplication(port: qrsPort) { port in
                 logger.info("QRS listening on https://\(host):\(port)/qrs (client certificate required)")
             }
-            let group = ServiceGroup(configuration: .init(services: [qrs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let engine = try simulator.engineApplication(port: enginePort) { port in
+                logger.info("Engine listening on wss://\(host):\(port) (client certificate required)")
+            }
+            let group = ServiceGroup(configuration: .init(services: [qrs, engine], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

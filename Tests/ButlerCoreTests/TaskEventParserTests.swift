@@ -1,4 +1,5 @@
 import ButlerCore
+import Foundation
 import Testing
 
 /// Scheduler UDP messages (qlik-wire-protocols.md §5; B41, B43, B49; Decisions 6).
@@ -93,5 +94,32 @@ struct TaskEventParserTests {
         #expect(!event.taskName.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
         #expect(event.taskName.hasSuffix("[31madX"))
         #expect(event.logMessage.count == 500)
+    }
+
+    // B43: every pattern of the shipped appender template, filled in as log4net would, parses.
+    @Test func shippedAppenderTemplateProducesWhatWeParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let xml = try String(contentsOf: root.appendingPathComponent("config/log_appender_xml/scheduler/LocalLogConfig.xml"), encoding: .utf8)
+        let patterns = xml.components(separatedBy: "name=\"conversionpattern\" value=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(patterns.count == 4)
+        var kinds: [TaskEvent.Kind] = []
+        for pattern in patterns {
+            let message = String(pattern)
+                .replacingOccurrences(of: "%hostname", with: "qs-node1")
+                .replacingOccurrences(of: "%property{TaskName}", with: "Reload of Sales")
+                .replacingOccurrences(of: "%property{AppName}", with: "Sales")
+                .replacingOccurrences(of: "%property{User}", with: "DOMAIN\\user1")
+                .replacingOccurrences(of: "%property{TaskId}", with: Self.task)
+                .replacingOccurrences(of: "%property{AppId}", with: Self.app)
+                .replacingOccurrences(of: "%date", with: "2024-05-06 14:23:45,123")
+                .replacingOccurrences(of: "%level", with: "INFO")
+                .replacingOccurrences(of: "%property{ExecutionId}", with: Self.execution)
+                .replacingOccurrences(of: "%message", with: "Execution State Change to FinishedSuccess")
+            #expect(!message.contains("%"), "unfilled placeholder in \(pattern)")
+            let event = try Self.parse(message)
+            #expect(event.taskId == Self.task && event.executionId == Self.execution && event.hostName == "qs-node1")
+            kinds.append(event.kind)
+        }
+        #expect(kinds == [.failed, .aborted, .success, .distribute])
     }
 }

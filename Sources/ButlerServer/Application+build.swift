@@ -28,12 +28,13 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
     }
-    var qlikSenseTasks = options.qlikSenseTasks
-    if qlikSenseTasks == nil, options.qlikSenseConnection, config.qlikSense.qrs != nil {
-        let qrs = try QRSClient(config: config.qlikSense, logger: logger)
-        services.append(qrs)
-        qlikSenseTasks = qrs
+    var qrs: QRSClient?
+    if options.qlikSenseConnection, config.qlikSense.qrs != nil {
+        let client = try QRSClient(config: config.qlikSense, logger: logger)
+        services.append(client)
+        qrs = client
     }
+    let qlikSenseTasks = options.qlikSenseTasks ?? qrs
     let taskStarts = qlikSenseTasks.map {
         TaskStartService(site: $0, filter: config.startTaskFilter, logger: logger)
     }
@@ -98,7 +99,8 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
             destinations += webhooks.destinations
             services.append(webhooks)
         }
-        let dispatcher = ReloadEventDispatcher(destinations: destinations, clock: options.clock, logger: logger)
+        let enricher = ReloadEventEnricher(site: qrs, logger: logger)
+        let dispatcher = ReloadEventDispatcher(destinations: destinations, enricher: enricher, clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
             deduplication: config.udpServer.deduplication ? SQLiteExecutionDeduplication(database: try database()) : nil,

@@ -56,6 +56,7 @@ struct ReloadEventPipelineTests {
                     try await withButler(config, testing: .live) { client in
                         try await MQTTRouteTests.expectAccepted(client, topic: "t/ready", message: "x")
                         let subscriber = try broker.subscribe("qliksense/task_failure")
+                        let fullSubscriber = try broker.subscribe("qliksense/task_failure_full")
                         try await Task.sleep(for: .milliseconds(300))
                         let started = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
                         #expect(started.status == .ok)
@@ -69,7 +70,16 @@ struct ReloadEventPipelineTests {
                         #expect(body?["appName"] == "HR Overview")
                         #expect(body?["user"] == "INTERNAL\\sa_scheduler")
                         #expect(body?["executionId"] == .string(sim.site.lastResult(ofTask: TestSite.hrTask)?.id ?? "?"))
+                        // Enriched from QRS: the app owner, and in the full MQTT message the task's tags and properties.
+                        #expect(body?["appOwnerName"] == "Anna O'Neil")
+                        #expect(body?["appOwnerEmail"] == "anna@example.com")
+                        #expect(body?["appOwnerUserDirectory"] == "LAB" && body?["appOwnerUserId"] == "anna")
                         #expect(subscriber.receive() == "Reload of HR Overview\n")
+                        let full = try JSONDecoder().decode(JSONValue.self, from: Data(fullSubscriber.receive().utf8))
+                        #expect(full["qs_taskTags"] == ["startTask1"])
+                        #expect(full["qs_appTags"] == ["hr"])
+                        #expect(full["qs_taskCustomProperties"]?[1]?["value"] == "ops@example.com")
+                        #expect(full["qs_taskMetadata"]?["name"] == "Reload of HR Overview")
 
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.financeTask)/start", json: "[]")
                         let both = try await Self.waitFor(2, server)
@@ -78,6 +88,26 @@ struct ReloadEventPipelineTests {
                         #expect(both.last?.query.contains("team=bi") == true)
                         #expect(both.last?.query.contains("event=Qlik%20Sense%20reload%20aborted") == true)
                     }
+                }
+            }
+        }
+    }
+
+    // QRS unreachable: the alert still goes out with the event's own fields.
+    @Test func alertsWithoutQRS() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var config = Self.config(capture: port, database: database)
+                config.qlikSense.qrs = .init(host: "127.0.0.1", port: RawConnection.freePort())
+                config.qlikSense.certificates = .init(
+                    clientCert: TestSite.certificates.clientCertificate, clientCertKey: TestSite.certificates.clientKey)
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram())
+                    let delivered = try await Self.waitFor(1, server, seconds: 15)
+                    #expect(delivered.first?.json?["taskName"] == "Reload of HR Overview")
+                    #expect(delivered.first?.json?["appOwnerEmail"] == "")
                 }
             }
         }

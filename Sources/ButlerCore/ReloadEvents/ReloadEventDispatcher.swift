@@ -10,22 +10,25 @@ public protocol ReloadEventDestination: Sendable {
     func accepts(_ kind: TaskEvent.Kind) -> Bool
     /// Least seconds between two deliveries for the same task and kind (nil: no limit).
     func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int?
-    /// Sends the event. - Throws: why it could not be delivered (logged by the dispatcher).
-    func deliver(_ event: TaskEvent) async throws
+    /// Sends the alert. - Throws: why it could not be delivered (logged by the dispatcher).
+    func deliver(_ alert: ReloadAlert) async throws
 }
 
-/// Sends each event to every destination that accepts it, independently and concurrently: one slow or
-/// failing destination never delays or stops the others. Each destination has its own rate limit per
+/// Looks each event up in QRS (once, when some destination wants it), then sends it to every destination
+/// that accepts it, independently and concurrently: one slow or failing destination never delays or
+/// stops the others. Each destination has its own rate limit per
 /// task and event kind (Butler: an in-memory limiter per destination, keyed by task id).
 public final class ReloadEventDispatcher: Sendable {
     let destinations: [any ReloadEventDestination]
+    let enricher: ReloadEventEnricher
     let clock: any WallClock
     let logger: Logger
     /// Last delivery per destination index, kind and task.
     private let lastSent = Mutex<[String: Date]>([:])
 
-    public init(destinations: [any ReloadEventDestination], clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(destinations: [any ReloadEventDestination], enricher: ReloadEventEnricher, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.destinations = destinations
+        self.enricher = enricher
         self.clock = clock
         self.logger = logger
     }
@@ -38,15 +41,18 @@ public final class ReloadEventDispatcher: Sendable {
             return []
         }
         logger.info("Reload event: task \(event.taskId) (\(event.taskName)) \(event.kind.rawValue), execution \(event.executionId)")
+        let wanted = destinations.enumerated().filter { $0.element.accepts(event.kind) }
+        guard !wanted.isEmpty else { return [] }
+        let alert = await enricher.enrich(event)
         return await withTaskGroup(of: String?.self) { group in
-            for (index, destination) in destinations.enumerated() where destination.accepts(event.kind) {
+            for (index, destination) in wanted {
                 guard allowed(index, destination, event) else {
                     logger.info("\(destination.name): rate limit, nothing sent for task \(event.taskId)")
                     continue
                 }
                 group.addTask { [logger] in
                     do {
-                        try await destination.deliver(event)
+                        try await destination.deliver(alert)
                         return destination.name
                     } catch {
                         logger.error("\(destination.name): \(event.kind.rawValue) event of task \(event.taskId) not delivered: \(error)")

@@ -24,8 +24,8 @@ public final class WebhookReloadEvents: Service {
         public func accepts(_ kind: TaskEvent.Kind) -> Bool { kind == self.kind }
         public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { rateLimit > 0 ? rateLimit : nil }
 
-        public func deliver(_ event: TaskEvent) async throws {
-            let fields = WebhookReloadEvents.fields(event)
+        public func deliver(_ alert: ReloadAlert) async throws {
+            let fields = WebhookReloadEvents.fields(alert)
             var request: HTTPClientRequest
             switch webhook.method {
             case .GET:
@@ -98,13 +98,16 @@ public final class WebhookReloadEvents: Service {
         for client in clients { try? await client.shutdown() }
     }
 
-    /// Butler's webhook fields (spec §7.4); the app owner's are empty until the event is enriched from QRS.
-    static func fields(_ event: TaskEvent) -> [(String, String)] {
-        [
+    /// Butler's webhook fields (spec §7.4); the app owner's from QRS (empty when unknown).
+    static func fields(_ alert: ReloadAlert) -> [(String, String)] {
+        let event = alert.event
+        let owner = alert.owner
+        return [
             ("event", event.kind == .failed ? "Qlik Sense reload failed" : "Qlik Sense reload aborted"),
             ("hostName", event.hostName), ("user", event.user), ("taskName", event.taskName), ("taskId", event.taskId),
-            ("appName", event.appName), ("appId", event.appId ?? ""), ("appOwnerName", ""), ("appOwnerUserDirectory", ""),
-            ("appOwnerUserId", ""), ("appOwnerEmail", ""), ("logTimeStamp", event.logTimeStamp), ("logLevel", event.logLevel),
+            ("appName", event.appName), ("appId", event.appId ?? ""), ("appOwnerName", owner?.name ?? ""),
+            ("appOwnerUserDirectory", owner?.userDirectory ?? ""), ("appOwnerUserId", owner?.userId ?? ""),
+            ("appOwnerEmail", owner?.email ?? ""), ("logTimeStamp", event.logTimeStamp), ("logLevel", event.logLevel),
             ("executionId", event.executionId), ("logMessage", event.logMessage),
         ]
     }

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+
+/// Looks up what QRS knows about a reload event (spec §7.3): task metadata, the last execution result,
+/// the script log (up to 3 attempts, 2 s apart, as Butler), the app and its owner. A lookup that fails is
+/// noted in `problems` and the alert goes on with what is known.
+public struct ReloadEventEnricher: Sendable {
+    let site: (any QlikSenseRepository)?
+    let logger: Logger
+    /// Pause between script-log attempts (Butler: 2 s).
+    let retryPause: Duration
+
+    public init(site: (any QlikSenseRepository)?, logger: Logger, retryPause: Duration = .seconds(2)) {
+        self.site = site
+        self.logger = logger
+        self.retryPause = retryPause
+    }
+
+    public func enrich(_ event: TaskEvent) async -> ReloadAlert {
+        var alert = ReloadAlert(event: event)
+        guard let site else {
+            alert.problems.append("no Qlik Sense connection: task, app and script log not looked up")
+            return alert
+        }
+        guard event.kind != .engineReloadFailed else { return alert }
+        do {
+            alert.task = try await site.taskDetails(id: event.taskId)
+        } catch {
+            alert.problems.append("task metadata: \(error)")
+        }
+        if event.kind == .failed || event.kind == .aborted {
+            for attempt in 1...3 {
+                do {
+                    alert.execution = try await site.lastExecution(taskId: event.taskId)
+                    if let execution = alert.execution, execution.fileReferenceId != "00000000-0000-0000-0000-000000000000" {
+                        alert.scriptLog = try await site.scriptLog(taskId: event.taskId, execution: execution)
+                    }
+                    break
+                } catch {
+                    if attempt == 3 { alert.problems.append("execution result and script log: \(error)") }
+                    try? await Task.sleep(for: retryPause)
+                }
+            }
+        }
+        if let appId = event.appId {
+            do {
+                alert.app = try await site.appDetails(id: appId)
+                alert.owner = try await site.appOwner(appId: appId)
+            } catch {
+                alert.problems.append("app and owner: \(error)")
+            }
+        }
+        if !alert.problems.isEmpty {
+            logger.warning("Reload event of task \(event.taskId): sent with what is known; \(alert.problems.joined(separator: "; "))")
+        }
+        return alert
+    }
+}

@@ -5,7 +5,7 @@
 #   scripts/setup.sh bench      also wrk, for scripts/bench.sh
 set -euo pipefail
 
-packages=(libsqlite3-dev libmosquitto-dev mosquitto mosquitto-clients curl openssl ca-certificates)
+packages=(libsqlite3-dev libmosquitto-dev mosquitto mosquitto-clients influxdb curl openssl ca-certificates)
 if [ "${1:-}" = "bench" ]; then packages+=(wrk bc); fi
 
 missing=()

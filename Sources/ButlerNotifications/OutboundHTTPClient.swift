@@ -39,6 +39,11 @@ public struct OutboundHTTPClient: Sendable {
     /// - Throws: `ButlerError.failed` for a URL that isn't http(s); `.unavailable` (503) when the service
     ///   can't be reached or doesn't answer in time.
     public func postJSON(_ body: Data, to url: String, headers: [(String, String)] = [], service: String) async throws -> Reply {
+        try await post(body, to: url, contentType: "application/json; charset=utf-8", headers: headers, service: service)
+    }
+
+    /// POSTs `body` with `contentType`; errors as `postJSON`.
+    public func post(_ body: Data, to url: String, contentType: String, headers: [(String, String)] = [], service: String) async throws -> Reply {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
             parsed.host != nil
         else {
@@ -46,7 +51,7 @@ public struct OutboundHTTPClient: Sendable {
         }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {

@@ -94,6 +94,10 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
     if config.udpServer.enable {
         var destinations: [any ReloadEventDestination] = []
         if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
+        if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
+        if let directory = config.scriptLog.failedReloadDirectory {
+            destinations.append(ScriptLogArchive(directory: directory, clock: options.clock))
+        }
         let webhooks = try WebhookReloadEvents(config: config.webhooks)
         if !webhooks.destinations.isEmpty {
             destinations += webhooks.destinations

@@ -1,6 +1,9 @@
 import ButlerCore
 import ButlerServer
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HummingbirdTesting
 import QlikSenseSimulator
 import Synchronization
@@ -42,15 +45,27 @@ struct ReloadEventPipelineTests {
         try await body(directory.appendingPathComponent("butler.sqlite").path)
     }
 
-    // A failed run on the simulator reaches a POST webhook and MQTT; an aborted one a GET webhook.
-    @Test func simulatedRunsReachWebhooksAndMQTT() async throws {
+    // A failed run on the simulator reaches a POST webhook, MQTT, InfluxDB and the script-log folder; an
+    // aborted one a GET webhook; a successful one InfluxDB only.
+    @Test func simulatedRunsReachEveryDestination() async throws {
         let broker = try MosquittoBroker()
         try await broker.start()
+        let influx = try InfluxDBServer()
+        try await influx.start()
         try await Self.withDatabase { database in
+            let logFolder = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("scriptlogs").path
             try await CaptureServer.run { server, port in
                 try await withSimulator { sim in
                     var config = sim.butlerConfig(Self.config(capture: port, database: database))
                     config.mqtt = MQTTConfig(enable: true, brokerHost: "127.0.0.1", brokerPort: broker.port)
+                    config.scriptLog = ScriptLogConfig(failedReloadDirectory: logFolder)
+                    config.influxDB.enable = true
+                    config.influxDB.port = influx.port
+                    config.influxDB.staticTags = [NameValue(name: "butler_instance", value: "test")]
+                    var failure = InfluxDBConfig.Measurement(enable: true)
+                    failure.useTaskTags = true
+                    failure.tailScriptLogLines = 3
+                    config.influxDB.measurements = ["reloadTaskFailure": failure, "reloadTaskSuccess": .init(enable: true)]
                     let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
                     sim.site.onRun { task, result in sender.send(for: task, result, site: sim.site) }
                     try await withButler(config, testing: .live) { client in
@@ -81,12 +96,47 @@ struct ReloadEventPipelineTests {
                         #expect(full["qs_taskCustomProperties"]?[1]?["value"] == "ops@example.com")
                         #expect(full["qs_taskMetadata"]?["name"] == "Reload of HR Overview")
 
+                        // The script log of the failed run, at Butler's path.
+                        let days = try FileManager.default.contentsOfDirectory(atPath: logFolder)
+                        #expect(days.count == 1)
+                        let files = try FileManager.default.contentsOfDirectory(atPath: logFolder + "/" + (days.first ?? ""))
+                        #expect(files.count == 1 && files.first?.hasSuffix("_appId=\(TestSite.hrApp)_taskId=\(TestSite.hrTask).log") == true)
+                        let stored = try String(contentsOfFile: logFolder + "/" + (days.first ?? "") + "/" + (files.first ?? ""), encoding: .utf8)
+                        #expect(stored.contains("Execution Failed") && !stored.contains("\r"))
+
+                        // InfluxDB: the failed run with its tags and the script log's tail.
+                        var points = try await influx.query("SELECT * FROM reload_task_failed")
+                        let deadline = ContinuousClock.now + .seconds(10)
+                        while points.isEmpty && ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(100))
+                            points = try await influx.query("SELECT * FROM reload_task_failed")
+                        }
+                        #expect(points.count == 1)
+                        #expect(points.first?["task_id"] == .string(TestSite.hrTask))
+                        #expect(points.first?["task_name"] == "Reload of HR Overview")
+                        #expect(points.first?["user"] == "INTERNAL/sa_scheduler")
+                        #expect(points.first?["butler_instance"] == "test")
+                        #expect(points.first?["taskTag_startTask1"] == "startTask1")
+                        #expect(points.first?["task_executionStatusText"] == "FinishedFail")
+                        #expect(points.first?["reload_log"]?.stringValue?.hasSuffix("Execution finished.") == true)
+
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.financeTask)/start", json: "[]")
                         let both = try await Self.waitFor(2, server)
                         #expect(both.count == 2)
                         #expect(both.last?.method == .get && both.last?.path == "/aborted")
                         #expect(both.last?.query.contains("team=bi") == true)
                         #expect(both.last?.query.contains("event=Qlik%20Sense%20reload%20aborted") == true)
+
+                        // A success goes to InfluxDB only (allReloadTasks).
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.salesTask)/start", json: "[]")
+                        var successes = try await influx.query("SELECT * FROM reload_task_success")
+                        let until = ContinuousClock.now + .seconds(10)
+                        while successes.isEmpty && ContinuousClock.now < until {
+                            try await Task.sleep(for: .milliseconds(100))
+                            successes = try await influx.query("SELECT * FROM reload_task_success")
+                        }
+                        #expect(successes.first?["task_id"] == .string(TestSite.salesTask))
+                        #expect(server.captured.count == 2)
                     }
                 }
             }

@@ -32,6 +32,10 @@ public struct ButlerConfig: Equatable, Sendable {
     public var qlikSense: QlikSenseConfig = .init()
     /// `Butler.udpServerConfig`: the Scheduler's UDP messages.
     public var udpServer: UDPServerConfig = .init()
+    /// `Butler.influxDb`.
+    public var influxDB: InfluxDBConfig = .init()
+    /// `Butler.scriptLog`.
+    public var scriptLog: ScriptLogConfig = .init()
     /// `Butler.webhookNotification`.
     public var webhooks: WebhookConfig = .init()
     /// `Butler.scheduler`.
@@ -55,13 +59,15 @@ extension ButlerConfig: Decodable {
         case startTaskFilter, scheduler
         case udpServer = "udpServerConfig"
         case webhooks = "webhookNotification"
+        case scriptLog
+        case influxDB = "influxDb"
         case cert, configEngine, configQRS
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
-        "influxDb", "scriptLog", "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
+        "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
@@ -89,6 +95,8 @@ extension ButlerConfig: Decodable {
         scheduler = try container.value(.scheduler, default: .init())
         udpServer = try container.value(.udpServer, default: .init())
         webhooks = try container.value(.webhooks, default: .init())
+        scriptLog = try container.value(.scriptLog, default: .init())
+        influxDB = try container.value(.influxDB, default: .init())
         qlikSense.qrs = try container.decodeIfPresent(QRSSection.self, forKey: .configQRS)?.endpoint
         if let engine = try container.decodeIfPresent(EngineSection.self, forKey: .configEngine) {
             qlikSense.engine = engine.endpoint

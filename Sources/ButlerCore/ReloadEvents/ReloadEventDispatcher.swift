@@ -8,10 +8,19 @@ public protocol ReloadEventDestination: Sendable {
     var name: String { get }
     /// Whether this destination wants events of this kind (its config's enable switches).
     func accepts(_ kind: TaskEvent.Kind) -> Bool
+    /// Whether it wants them for tasks of this QRS `taskType` (0 Reload, 1 ExternalProgram, 2 UserSync,
+    /// 3 Distribute, 4 Preload; spec §7.3's routing table). Asked once QRS has told the type; events whose
+    /// type is unknown (QRS down) are treated as reload tasks.
+    func accepts(_ kind: TaskEvent.Kind, taskType: Int) -> Bool
     /// Least seconds between two deliveries for the same task and kind (nil: no limit).
     func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int?
     /// Sends the alert. - Throws: why it could not be delivered (logged by the dispatcher).
     func deliver(_ alert: ReloadAlert) async throws
+}
+
+extension ReloadEventDestination {
+    /// Butler's routing for alert channels: webhooks, MQTT, e-mail, Slack, Teams… are for reload tasks.
+    public func accepts(_ kind: TaskEvent.Kind, taskType: Int) -> Bool { taskType == 0 }
 }
 
 /// Looks each event up in QRS (once, when some destination wants it), then sends it to every destination
@@ -44,8 +53,9 @@ public final class ReloadEventDispatcher: Sendable {
         let wanted = destinations.enumerated().filter { $0.element.accepts(event.kind) }
         guard !wanted.isEmpty else { return [] }
         let alert = await enricher.enrich(event)
+        let taskType = alert.task?.taskType ?? 0
         return await withTaskGroup(of: String?.self) { group in
-            for (index, destination) in wanted {
+            for (index, destination) in wanted where destination.accepts(event.kind, taskType: taskType) {
                 guard allowed(index, destination, event) else {
                     logger.info("\(destination.name): rate limit, nothing sent for task \(event.taskId)")
                     continue

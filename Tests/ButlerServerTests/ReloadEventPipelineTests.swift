@@ -224,6 +224,73 @@ struct ReloadEventPipelineTests {
         }
     }
 
+    // Fuzz: random and mutated datagrams (deterministic generator), then a valid one is still delivered.
+    @Test func fuzzedDatagramsLeaveTheListenerServing() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                let config = Self.config(capture: port, database: database)
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    var state: UInt64 = 0x5EED
+                    func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+                    let valid = Array(Self.datagram(type: "/scheduler-task-aborted/").utf8)
+                    for round in 0..<2000 {
+                        var bytes: [UInt8]
+                        if round % 2 == 0 {
+                            bytes = (0..<Int(next() % 600)).map { _ in UInt8(truncatingIfNeeded: next()) }
+                        } else {
+                            bytes = valid
+                            for _ in 0..<(1 + Int(next() % 6)) {
+                                let index = Int(next() % UInt64(bytes.count))
+                                switch next() % 3 {
+                                case 0: bytes[index] = UInt8(truncatingIfNeeded: next())
+                                case 1: bytes.insert(UInt8(ascii: ";"), at: index)
+                                default: bytes.remove(at: index)
+                                }
+                            }
+                        }
+                        sender.send(String(decoding: bytes, as: UTF8.self))
+                        if round % 200 == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                    }
+                    try await Task.sleep(for: .milliseconds(500))
+                    let before = server.captured.count
+                    sender.send(Self.datagram(task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87", name: "After the storm"))
+                    let deadline = ContinuousClock.now + .seconds(10)
+                    while !server.captured.contains(where: { $0.json?["taskName"] == "After the storm" }) && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    #expect(server.captured.contains { $0.json?["taskName"] == "After the storm" }, "\(before) deliveries before")
+                }
+            }
+        }
+    }
+
+    // One destination that doesn't answer delays no other: the fast webhook gets the alert at once.
+    @Test func aSlowDestinationDelaysNoOther() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var config = Self.config(capture: port, database: database)
+                config.webhooks.reloadTaskFailure.webhooks = [
+                    .init(description: "slow", url: "http://127.0.0.1:\(port)/failed/slow", method: .POST),
+                    .init(description: "fast", url: "http://127.0.0.1:\(port)/failed/fast", method: .POST),
+                ]
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    let sent = ContinuousClock.now
+                    sender.send(Self.datagram())
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while !server.captured.contains(where: { $0.path == "/failed/fast" }) && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    #expect(server.captured.contains { $0.path == "/failed/fast" })
+                    #expect(ContinuousClock.now - sent < .seconds(2), "the slow webhook answers after 3 s")
+                }
+            }
+        }
+    }
+
     // B49 (c, d): validation with only other sources refuses our datagrams; a host name resolves.
     @Test func sourceAllowList() async throws {
         try await Self.withDatabase { database in

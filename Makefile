@@ -23,3 +23,4 @@ bench:
 	bash scripts/setup.sh bench
 	bash scripts/bench.sh
 	bash scripts/bench-scheduler.sh
+	bash scripts/bench-udp.sh

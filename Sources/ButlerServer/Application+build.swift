@@ -107,7 +107,7 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         let dispatcher = ReloadEventDispatcher(destinations: destinations, enricher: enricher, clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
-            deduplication: config.udpServer.deduplication ? SQLiteExecutionDeduplication(database: try database()) : nil,
+            deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now) : nil,
             clock: options.clock, logger: logger, handler: { await dispatcher.dispatch($0) })
         services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
     }

@@ -1,28 +1,101 @@
 import ButlerCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// Execution-id de-duplication kept in Butler's SQLite database, so an event handled before a restart is
 /// still recognised after it (within its TTL).
-public struct SQLiteExecutionDeduplication: ExecutionDeduplication {
-    let database: ButlerDatabase
-
-    public init(database: ButlerDatabase) {
-        self.database = database
+///
+/// Claims are decided in memory (loaded from the database at start-up) and written behind in batches:
+/// one transaction, and one fsync, for all claims made while the previous batch was being written. A
+/// crash can lose the claims of the last batch (milliseconds), so such an event could alert once more
+/// after the restart; in exchange de-duplication costs no disk wait per datagram.
+public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
+    enum Change {
+        case claim(String, Int64)
+        case release(String)
     }
 
-    public func claim(_ executionId: String, until expiresAt: Date, now: Date) async throws -> Bool {
-        let nowMs = Int64(now.timeIntervalSince1970 * 1000), untilMs = Int64(expiresAt.timeIntervalSince1970 * 1000)
-        return try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM executionClaim WHERE expiresAt <= ?", arguments: [nowMs])
-            try db.execute(sql: "INSERT OR IGNORE INTO executionClaim (executionId, expiresAt) VALUES (?, ?)", arguments: [executionId, untilMs])
-            return db.changesCount == 1
+    struct State {
+        var claims: [String: Date] = [:]
+        var pending: [Change] = []
+        var writing = false
+    }
+
+    let database: ButlerDatabase
+    private let state = Mutex(State())
+
+    /// Loads the claims that haven't expired at `now`.
+    /// - Throws: `ButlerError.failed` when the database can't be read.
+    public init(database: ButlerDatabase, now: Date = Date()) throws {
+        self.database = database
+        let nowMs = Int64(now.timeIntervalSince1970 * 1000)
+        do {
+            let rows = try database.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT executionId, expiresAt FROM executionClaim WHERE expiresAt > ?", arguments: [nowMs])
+            }
+            var claims: [String: Date] = [:]
+            for row in rows {
+                claims[row["executionId"]] = Date(timeIntervalSince1970: Double(row["expiresAt"] as Int64) / 1000)
+            }
+            state.withLock { $0.claims = claims }
+        } catch {
+            throw ButlerError.failed("Cannot read reload-event claims from the database: \(error)")
         }
     }
 
+    public func claim(_ executionId: String, until expiresAt: Date, now: Date) async throws -> Bool {
+        let start = state.withLock { state -> Bool? in
+            if let existing = state.claims[executionId], existing > now { return nil }
+            if state.claims.count > 50_000 { state.claims = state.claims.filter { $0.value > now } }
+            state.claims[executionId] = expiresAt
+            state.pending.append(.claim(executionId, Int64(expiresAt.timeIntervalSince1970 * 1000)))
+            defer { state.writing = true }
+            return !state.writing
+        }
+        guard let start else { return false }
+        if start { Task { await writeBehind(now: now) } }
+        return true
+    }
+
     public func release(_ executionId: String) async throws {
-        try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM executionClaim WHERE executionId = ?", arguments: [executionId])
+        let start = state.withLock { state -> Bool in
+            state.claims.removeValue(forKey: executionId)
+            state.pending.append(.release(executionId))
+            defer { state.writing = true }
+            return !state.writing
+        }
+        if start { await writeBehind(now: Date()) }
+    }
+
+    public func flush() async {
+        while state.withLock({ $0.writing }) {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Writes pending changes, batch after batch, until none are left.
+    private func writeBehind(now: Date) async {
+        while true {
+            let batch = state.withLock { state -> [Change] in
+                let batch = state.pending
+                state.pending = []
+                if batch.isEmpty { state.writing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let nowMs = Int64(now.timeIntervalSince1970 * 1000)
+            try? await database.writer.write { db in
+                try db.execute(sql: "DELETE FROM executionClaim WHERE expiresAt <= ?", arguments: [nowMs])
+                for change in batch {
+                    switch change {
+                    case .claim(let id, let until):
+                        try db.execute(sql: "INSERT OR REPLACE INTO executionClaim (executionId, expiresAt) VALUES (?, ?)", arguments: [id, until])
+                    case .release(let id):
+                        try db.execute(sql: "DELETE FROM executionClaim WHERE executionId = ?", arguments: [id])
+                    }
+                }
+            }
         }
     }
 }

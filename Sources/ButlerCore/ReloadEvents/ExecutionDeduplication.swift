@@ -8,6 +8,12 @@ public protocol ExecutionDeduplication: Sendable {
     func claim(_ executionId: String, until expiresAt: Date, now: Date) async throws -> Bool
     /// Gives a claim back (handling failed, so a resend must be accepted).
     func release(_ executionId: String) async throws
+    /// Waits until every claim is stored (at shutdown).
+    func flush() async
+}
+
+extension ExecutionDeduplication {
+    public func flush() async {}
 }
 
 /// The in-memory deduplication (tests; Butler kept its ids in memory). The durable one is

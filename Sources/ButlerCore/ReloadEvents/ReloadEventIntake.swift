@@ -96,8 +96,14 @@ public final class ReloadEventIntake: Sendable {
         }
     }
 
-    /// Handles queued datagrams, `maxConcurrent` at a time, until the task is cancelled.
+    /// Handles queued datagrams, `maxConcurrent` at a time, until `finish()`; then waits until the
+    /// de-duplication claims are stored.
     public func run() async {
+        await drain()
+        await deduplication?.flush()
+    }
+
+    private func drain() async {
         await withTaskGroup(of: Void.self) { workers in
             var running = 0
             for await datagram in queue {

@@ -163,6 +163,26 @@ struct ReloadEventPipelineTests {
         }
     }
 
+    // B40: MQTT on but the broker down: the other destinations still get the alert, nothing crashes.
+    @Test func brokerDownDoesNotStopOtherDestinations() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var config = Self.config(capture: port, database: database)
+                config.mqtt = MQTTConfig(enable: true, brokerHost: "127.0.0.1", brokerPort: RawConnection.freePort())
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                try await withButler(config, testing: .live) { client in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(Self.datagram())
+                    #expect(try await Self.waitFor(1, server).count == 1)
+                    sender.send(Self.datagram(task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
+                    #expect(try await Self.waitFor(2, server).count == 2)
+                    let ping = try await client.send(.get, "/v4/butlerping")
+                    #expect(ping.status == .ok)
+                }
+            }
+        }
+    }
+
     // B49, B41: garbage, oversize, unknown types and control characters never stop the listener.
     @Test func hostileDatagramsAreDroppedAndTheListenerGoesOn() async throws {
         try await Self.withDatabase { database in

@@ -12,11 +12,21 @@ import ServiceLifecycle
 /// The composition root: builds Butler's REST server, its routes and its background services from one
 /// config value. Used by `butler` and by the tests.
 ///
-/// - Throws: `ButlerError` when the database can't be opened, or the TLS files can't be loaded.
+/// - Throws: `ButlerError` when the database can't be opened, or the TLS files can't be loaded. Services
+///   built before the failure that own connections (HTTP clients) are closed first.
 public func buildApplication(config: ButlerConfig, options: ServerOptions = .init()) throws -> some ApplicationProtocol {
+    var services: [any Service] = []
+    do {
+        return try assembleApplication(config: config, options: options, services: &services)
+    } catch {
+        for case let service as any ClosableService in services { service.closeNow() }
+        throw error
+    }
+}
+
+private func assembleApplication(config: ButlerConfig, options: ServerOptions, services: inout [any Service]) throws -> some ApplicationProtocol {
     let logger = options.logger
     let endpoints = config.endpoints
-    var services: [any Service] = []
 
     let router = Router(context: ButlerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware())
@@ -108,7 +118,7 @@ public func buildApplication(config: ButlerConfig, options: ServerOptions = .ini
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
             deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now) : nil,
-            clock: options.clock, logger: logger, handler: { await dispatcher.dispatch($0) })
+            clock: options.clock, logger: logger, handler: { try await dispatcher.dispatch($0) })
         services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
     }
 

@@ -163,6 +163,53 @@ struct ReloadEventPipelineTests {
         }
     }
 
+    // A datagram longer than NIO's 2 KiB default arrives whole; a destination that is down releases the
+    // execution id, so the Scheduler's resend is delivered once it is back.
+    @Test func longDatagramsAndResendsAfterAFailedDelivery() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run(status: 500) { server, port in
+                let config = Self.config(capture: port, database: database)
+                let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                let message = String(repeating: "Error: lib://Data/part.qvd missing. ", count: 100)
+                let execution = UUID().uuidString.lowercased()
+                let datagram = Self.datagram(execution: execution).replacingOccurrences(of: "Max retries reached", with: message)
+                #expect(datagram.utf8.count > 3000)
+                try await withButler(config, testing: .live) { _ in
+                    try await Task.sleep(for: .milliseconds(200))
+                    sender.send(datagram)
+                    _ = try await Self.waitFor(1, server)
+                    try await Task.sleep(for: .milliseconds(200))
+                    server.reply(status: 200, body: "ok")
+                    sender.send(datagram)
+                    let delivered = try await Self.waitFor(2, server)
+                    #expect(delivered.count == 2)
+                    #expect(delivered.last?.json?["logMessage"]?.stringValue?.count == 500)
+                }
+            }
+        }
+    }
+
+    // Spec §7.3 step 1: an event for a task QRS doesn't know is dropped.
+    @Test func eventsForUnknownTasksAreDropped() async throws {
+        try await Self.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                try await withSimulator { sim in
+                    let config = sim.butlerConfig(Self.config(capture: port, database: database))
+                    let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
+                    try await withButler(config, testing: .live) { _ in
+                        try await Task.sleep(for: .milliseconds(200))
+                        sender.send(Self.datagram(task: "11111111-2222-4333-8444-555555555555"))
+                        sender.send(Self.datagram(task: TestSite.hrTask))
+                        let delivered = try await Self.waitFor(1, server)
+                        try await Task.sleep(for: .milliseconds(300))
+                        #expect(server.captured.count == 1)
+                        #expect(delivered.first?.json?["taskId"] == .string(TestSite.hrTask))
+                    }
+                }
+            }
+        }
+    }
+
     // B40: MQTT on but the broker down: the other destinations still get the alert, nothing crashes.
     @Test func brokerDownDoesNotStopOtherDestinations() async throws {
         try await Self.withDatabase { database in

@@ -66,6 +66,7 @@ struct ScheduleRouteTests {
         (body(startupState: "running"), "body/startupState must be equal to one of the allowed values (start, started, stop, stopped)"),
         (body(task: "task-1"), "qlikSenseTaskId is not a task id (GUID): task-1"),
         (#"{"name":"x","cronSchedule":"* * * * *","timezone":"UTC","startupState":"start"}"#, "body must have required property 'qlikSenseTaskId'"),
+        (#"{"name":1e300,"cronSchedule":"* * * * *","timezone":"UTC","qlikSenseTaskId":"x","startupState":"start"}"#, "qlikSenseTaskId is not a task id (GUID): x"),
     ])
     func invalidSchedulesAreRefused(body: String, message: String) async throws {
         try await Self.withFile { file in

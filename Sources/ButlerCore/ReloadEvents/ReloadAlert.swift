@@ -82,6 +82,22 @@ public struct ExecutionDetails: Sendable, Equatable {
         self.scriptLogSize = scriptLogSize
     }
 
+    /// The `operational.lastExecutionResult` of a QRS task object (`reloadtask/{id}`, `task/full`); nil
+    /// when it has none.
+    public init?(lastExecutionIn task: JSONValue) {
+        guard let result = task["operational"]?["lastExecutionResult"], result.objectValue != nil else { return nil }
+        let details = (result["details"]?.arrayValue ?? []).map {
+            Detail(created: $0["detailCreatedDate"]?.stringValue ?? "", message: $0["message"]?.stringValue ?? "",
+                   type: $0["detailsType"]?.intValue ?? 2)
+        }
+        self.init(
+            id: result["id"]?.stringValue ?? "", fileReferenceId: result["fileReferenceID"]?.stringValue ?? "",
+            executingNodeName: result["executingNodeName"]?.stringValue ?? "", status: result["status"]?.intValue ?? 0,
+            duration: result["duration"]?.intValue ?? 0, startTime: result["startTime"]?.stringValue ?? "",
+            stopTime: result["stopTime"]?.stringValue ?? "", details: details.sorted { $0.created < $1.created },
+            scriptLogSize: result["scriptLogSize"]?.intValue ?? 0)
+    }
+
     /// Butler's text for `status` (0–14).
     public var statusText: String {
         let names = ["NeverStarted", "Triggered", "Started", "Queued", "AbortInitiated", "Aborting", "Aborted", "FinishedSuccess",

@@ -42,9 +42,16 @@ public final class ReloadEventDispatcher: Sendable {
         self.logger = logger
     }
 
+    /// Why an event reached none of the destinations that wanted it (its execution id is then released,
+    /// so a resend is accepted).
+    public struct Undelivered: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Delivers `event`; returns the names of the destinations it reached.
+    /// - Throws: `Undelivered` when destinations wanted it and none was reached.
     @discardableResult
-    public func dispatch(_ event: TaskEvent) async -> [String] {
+    public func dispatch(_ event: TaskEvent) async throws -> [String] {
         if event.kind == .engineReloadFailed {
             logger.warning("Engine reload failed: app \(event.appId ?? "") (\(event.appName)) on \(event.hostName): \(event.logMessage)")
             return []
@@ -52,14 +59,16 @@ public final class ReloadEventDispatcher: Sendable {
         logger.info("Reload event: task \(event.taskId) (\(event.taskName)) \(event.kind.rawValue), execution \(event.executionId)")
         let wanted = destinations.enumerated().filter { $0.element.accepts(event.kind) }
         guard !wanted.isEmpty else { return [] }
-        let alert = await enricher.enrich(event)
+        guard let alert = await enricher.enrich(event) else { return [] }
         let taskType = alert.task?.taskType ?? 0
-        return await withTaskGroup(of: String?.self) { group in
+        var attempted = 0
+        let reached = await withTaskGroup(of: String?.self) { group in
             for (index, destination) in wanted where destination.accepts(event.kind, taskType: taskType) {
                 guard allowed(index, destination, event) else {
                     logger.info("\(destination.name): rate limit, nothing sent for task \(event.taskId)")
                     continue
                 }
+                attempted += 1
                 group.addTask { [logger] in
                     do {
                         try await destination.deliver(alert)
@@ -74,6 +83,10 @@ public final class ReloadEventDispatcher: Sendable {
             for await name in group { if let name { reached.append(name) } }
             return reached.sorted()
         }
+        if attempted > 0 && reached.isEmpty {
+            throw Undelivered(description: "no destination could be reached for task \(event.taskId)")
+        }
+        return reached
     }
 
     private func allowed(_ index: Int, _ destination: any ReloadEventDestination, _ event: TaskEvent) -> Bool {
@@ -82,6 +95,9 @@ public final class ReloadEventDispatcher: Sendable {
         let now = clock.now
         return lastSent.withLock { sent in
             if let last = sent[key], now.timeIntervalSince(last) < Double(seconds) { return false }
+            // Keys come from datagrams: forget those whose limit is over, so the map can't grow for ever.
+            if sent.count >= 10_000 { sent = sent.filter { now.timeIntervalSince($0.value) < 86_400 } }
+            if sent.count >= 10_000 { sent = [:] }
             sent[key] = now
             return true
         }

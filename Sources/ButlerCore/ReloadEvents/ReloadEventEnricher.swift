@@ -16,7 +16,9 @@ public struct ReloadEventEnricher: Sendable {
         self.retryPause = retryPause
     }
 
-    public func enrich(_ event: TaskEvent) async -> ReloadAlert {
+    /// The alert for `event`, or nil when QRS answers that the task doesn't exist (as Butler, spec §7.3
+    /// step 1: the event is dropped and logged).
+    public func enrich(_ event: TaskEvent) async -> ReloadAlert? {
         var alert = ReloadAlert(event: event)
         guard let site else {
             alert.problems.append("no Qlik Sense connection: task, app and script log not looked up")
@@ -24,21 +26,34 @@ public struct ReloadEventEnricher: Sendable {
         }
         guard event.kind != .engineReloadFailed else { return alert }
         do {
-            alert.task = try await site.taskDetails(id: event.taskId)
+            guard let task = try await site.taskDetails(id: event.taskId) else {
+                logger.warning("Reload event for task \(event.taskId), which QRS doesn't know: ignored")
+                return nil
+            }
+            alert.task = task
         } catch {
             alert.problems.append("task metadata: \(error)")
         }
         if event.kind == .failed || event.kind == .aborted {
-            for attempt in 1...3 {
-                do {
-                    alert.execution = try await site.lastExecution(taskId: event.taskId)
-                    if let execution = alert.execution, execution.fileReferenceId != "00000000-0000-0000-0000-000000000000" {
-                        alert.scriptLog = try await site.scriptLog(taskId: event.taskId, execution: execution)
+            // Reload tasks: the run and its script log from reloadtask/{id}, with retries. Other task types:
+            // the run that task/full already holds (they have no script log).
+            if let task = alert.task, task.taskType != 0 {
+                alert.execution = ExecutionDetails(lastExecutionIn: task.raw)
+            } else {
+                for attempt in 1...3 {
+                    do {
+                        alert.execution = try await site.lastExecution(taskId: event.taskId)
+                        if let execution = alert.execution, execution.fileReferenceId != "00000000-0000-0000-0000-000000000000" {
+                            alert.scriptLog = try await site.scriptLog(taskId: event.taskId, execution: execution)
+                        }
+                        break
+                    } catch {
+                        guard attempt < 3 else {
+                            alert.problems.append("execution result and script log: \(error)")
+                            break
+                        }
+                        try? await Task.sleep(for: retryPause)
                     }
-                    break
-                } catch {
-                    if attempt == 3 { alert.problems.append("execution result and script log: \(error)") }
-                    try? await Task.sleep(for: retryPause)
                 }
             }
         }

@@ -136,7 +136,8 @@ public final class ReloadEventIntake: Sendable {
             warn("malformed:\(datagram.source)", "UDP: dropped from \(datagram.source): \(error)")
             return
         }
-        let dedup = event.executionId.isEmpty ? nil : deduplication
+        // Only Scheduler events are de-duplicated (spec §7.2); engine events are logged only.
+        let dedup = event.executionId.isEmpty || event.kind == .engineReloadFailed ? nil : deduplication
         if let dedup {
             let now = clock.now
             let fresh = (try? await dedup.claim(

@@ -89,7 +89,9 @@ public enum TaskEventParser {
     /// the task name.
     static func splitNames(_ parts: [String]) -> (String, String) {
         guard parts.count > 2 else { return (parts.first ?? "", parts.count > 1 ? parts[1] : "") }
-        for split in 1..<parts.count {
+        // Real names hold a few `;` at most; a datagram of thousands of parts takes the last-part rule
+        // (no quadratic search).
+        for split in 1..<min(parts.count, 16) {
             let task = parts[..<split].joined(separator: ";"), app = parts[split...].joined(separator: ";")
             if !app.isEmpty && task.hasSuffix(app) { return (task, app) }
         }

@@ -74,7 +74,7 @@ public struct Schedule: Equatable, Sendable {
             guard let value = fields.removeValue(forKey: name) else { throw ButlerError.badRequest("body must have required property '\(name)'") }
             switch value {
             case .string(let text): return text
-            case .number(let number): return number.rounded() == number ? String(Int64(number)) : String(number)
+            case .number(let number): return JSONValue.text(of: number)
             default: throw ButlerError.badRequest("body/\(name) must be string")
             }
         }

@@ -174,10 +174,16 @@ public actor Scheduler {
         entries.compactMap(\.nextRun).min()
     }
 
-    /// Fires every started schedule that is due at the clock's current time: starts its task (QRS
-    /// `POST /qrs/task/{id}/start`), logs the outcome, and plans its next run after now (missed runs are not
-    /// replayed). Starts run concurrently; one slow start doesn't delay the others.
+    /// Fires every started schedule that is due at the clock's current time and waits for the starts
+    /// (`takeDue` then `start`).
     public func fireDue() async -> [Firing] {
+        let now = clock.now
+        return await start(takeDue(), at: now)
+    }
+
+    /// The started schedules due at the clock's current time; their next runs are planned after now
+    /// (missed runs are not replayed).
+    public func takeDue() -> [Schedule] {
         let now = clock.now
         var due: [Schedule] = []
         for index in entries.indices {
@@ -185,6 +191,12 @@ public actor Scheduler {
             due.append(entries[index].schedule)
             plan(&entries[index], after: now)
         }
+        return due
+    }
+
+    /// Starts the schedules' tasks (QRS `POST /qrs/task/{id}/start`) concurrently and logs each outcome;
+    /// one slow start doesn't delay the others.
+    public nonisolated func start(_ due: [Schedule], at now: Date) async -> [Firing] {
         guard !due.isEmpty else { return [] }
         let tasks = self.tasks
         let logger = self.logger

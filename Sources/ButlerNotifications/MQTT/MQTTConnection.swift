@@ -105,7 +105,8 @@ public final class MQTTConnection: Service, Sendable {
         }
         try? await gracefulShutdown()
         mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, true)
+        // Not forced: cancelling libmosquitto's thread could stop it inside a Swift callback.
+        mosquitto_loop_stop(handle, false)
         failAll(ButlerError(.unavailable, "MQTT: Butler is shutting down"))
     }
 

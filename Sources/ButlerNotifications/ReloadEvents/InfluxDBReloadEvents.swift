@@ -85,7 +85,7 @@ public final class InfluxDBReloadEvents: ReloadEventDestination {
     static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
-            if character == "," || character == "=" || character == " " { result.append("\\") }
+            if character == "," || character == "=" || character == " " || character == "\\" { result.append("\\") }
             if character == "\n" || character == "\r" { result.append(" "); continue }
             result.append(character)
         }

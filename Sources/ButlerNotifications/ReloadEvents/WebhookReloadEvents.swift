@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// trusts its own CA (or, with `rejectUnauthorized: false`, any certificate). Each webhook is one
 /// destination, so one that is down doesn't hold up the others. As a `Service` it closes its HTTP
 /// clients at shutdown.
-public final class WebhookReloadEvents: Service {
+public final class WebhookReloadEvents: Service, ClosableService {
     /// One configured webhook as a destination.
     public struct Hook: ReloadEventDestination {
         let webhook: WebhookConfig.Webhook
@@ -83,10 +83,15 @@ public final class WebhookReloadEvents: Service {
         }
         var hooks: [Hook] = []
         if config.enable {
-            for (kind, event) in [(TaskEvent.Kind.failed, config.reloadTaskFailure), (.aborted, config.reloadTaskAborted)] {
-                for webhook in event.webhooks {
-                    hooks.append(Hook(webhook: webhook, kind: kind, rateLimit: event.rateLimit, client: try client(for: webhook), timeout: timeout))
+            do {
+                for (kind, event) in [(TaskEvent.Kind.failed, config.reloadTaskFailure), (.aborted, config.reloadTaskAborted)] {
+                    for webhook in event.webhooks {
+                        hooks.append(Hook(webhook: webhook, kind: kind, rateLimit: event.rateLimit, client: try client(for: webhook), timeout: timeout))
+                    }
                 }
+            } catch {
+                for made in clients { try? made.syncShutdown() }
+                throw error
             }
         }
         destinations = hooks
@@ -96,6 +101,10 @@ public final class WebhookReloadEvents: Service {
     public func run() async throws {
         try? await gracefulShutdown()
         for client in clients { try? await client.shutdown() }
+    }
+
+    public func closeNow() {
+        for client in clients { try? client.syncShutdown() }
     }
 
     /// Butler's webhook fields (spec §7.4); the app owner's from QRS (empty when unknown).

@@ -48,7 +48,7 @@ struct NewRelicController {
     }
 
     private func timestamp(_ body: SchemaFields) throws -> Int64 {
-        if let given = try body.number("timestamp"), given > 0, given < 1e19 { return Int64(given) }
+        if let given = try body.number("timestamp"), given > 0, let exact = Int64(exactly: given.rounded(.down)) { return exact }
         return Int64((clock.now.timeIntervalSince1970 * 1000).rounded())
     }
 

@@ -110,20 +110,8 @@ public struct SchemaFields: Sendable {
         .validation("\(part)/\(name) must be \(type)")
     }
 
-    /// A number as JavaScript's `String(n)` prints it (what Butler stored): integers below 1e21 in full
-    /// (`123`, `1000000000000000`), exponents as `1e-7` and `1e+21`, decimals below 1e-6 in exponent form.
+    /// A number as JavaScript's `String(n)` prints it (`JSONValue.text(of:)`).
     static func text(of number: Double) -> String {
-        if number == 0 { return "0" }
-        if number.rounded() == number, abs(number) < 1e21 { return String(format: "%.0f", number) }
-        // Swift prints the same shortest digits, but switches notation at other exponents.
-        let swift = "\(number)"
-        guard let e = swift.firstIndex(of: "e"), let exponent = Int(swift[swift.index(after: e)...]) else { return swift }
-        let mantissa = swift[..<e]
-        if exponent <= -7 { return "\(mantissa)e\(exponent)" }
-        if exponent >= 21 { return "\(mantissa)e+\(exponent)" }
-        // -6...-1: JavaScript writes the decimal out.
-        let negative = mantissa.hasPrefix("-")
-        let digits = mantissa.filter(\.isNumber)
-        return (negative ? "-" : "") + "0." + String(repeating: "0", count: -exponent - 1) + digits
+        JSONValue.text(of: number)
     }
 }

@@ -19,7 +19,12 @@ struct ScheduleRunner: Service {
             var timer: Task<Void, Never>?
             defer { timer?.cancel() }
             for await _ in wakeUps {
-                _ = await scheduler.fireDue()
+                // The starts run on their own, so a slow QRS never delays the next schedule.
+                let due = await scheduler.takeDue()
+                if !due.isEmpty {
+                    let now = clock.now
+                    Task { _ = await scheduler.start(due, at: now) }
+                }
                 timer?.cancel()
                 timer = nil
                 guard let due = await scheduler.nextDue() else { continue }

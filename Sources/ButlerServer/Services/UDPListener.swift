@@ -17,8 +17,10 @@ struct UDPListener: Service {
     func run() async throws {
         let intake = self.intake
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 * 1024 * 1024)
+            // One byte more than the limit, so an oversize datagram is seen as oversize, not cut short
+            // (NIO's default receive buffer is 2 KiB).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: config.maxMessageSize + 1))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DatagramHandler(intake: intake)) }
             }
@@ -33,6 +35,9 @@ struct UDPListener: Service {
             channel.close(promise: nil)
             intake.finish()
         }
+        // Also when the service group was cancelled instead of shut down gracefully.
+        channel.close(promise: nil)
+        intake.finish()
         try? await channel.closeFuture.get()
     }
 

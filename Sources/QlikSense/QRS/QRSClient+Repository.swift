@@ -9,18 +9,7 @@ extension QRSClient: QlikSenseRepository {
     }
 
     public func lastExecution(taskId: String) async throws -> ExecutionDetails? {
-        let task = try await get(JSONValue.self, "reloadtask/\(taskId)")
-        guard let result = task["operational"]?["lastExecutionResult"], result.objectValue != nil else { return nil }
-        let details = (result["details"]?.arrayValue ?? []).map {
-            ExecutionDetails.Detail(created: $0["detailCreatedDate"]?.stringValue ?? "", message: $0["message"]?.stringValue ?? "",
-                                    type: $0["detailsType"]?.intValue ?? 2)
-        }
-        return ExecutionDetails(
-            id: result["id"]?.stringValue ?? "", fileReferenceId: result["fileReferenceID"]?.stringValue ?? "",
-            executingNodeName: result["executingNodeName"]?.stringValue ?? "", status: result["status"]?.intValue ?? 0,
-            duration: result["duration"]?.intValue ?? 0, startTime: result["startTime"]?.stringValue ?? "",
-            stopTime: result["stopTime"]?.stringValue ?? "", details: details.sorted { $0.created < $1.created },
-            scriptLogSize: result["scriptLogSize"]?.intValue ?? 0)
+        ExecutionDetails(lastExecutionIn: try await get(JSONValue.self, "reloadtask/\(taskId)"))
     }
 
     /// The deprecated `scriptlog?fileReferenceId=` first, then `scriptlogfile?executionResultId=` (as Butler);

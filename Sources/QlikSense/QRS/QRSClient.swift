@@ -19,7 +19,7 @@ import ServiceLifecycle
 /// Errors are `ButlerError`: `.unavailable` (503) when the site can't be reached, refuses the TLS
 /// handshake or doesn't answer within the request timeout; `.badGateway` (502) for an unexpected status.
 /// As a `Service` it shuts its HTTP client down at graceful shutdown.
-public final class QRSClient: QlikSenseTasks, Service {
+public final class QRSClient: QlikSenseTasks, Service, ClosableService {
     let endpoint: QlikSenseConfig.ServiceEndpoint
     let requestTimeout: Duration
     let client: HTTPClient
@@ -43,6 +43,10 @@ public final class QRSClient: QlikSenseTasks, Service {
     public func run() async throws {
         try? await gracefulShutdown()
         try await client.shutdown()
+    }
+
+    public func closeNow() {
+        try? client.syncShutdown()
     }
 
     /// The base of every URL: `https://<host>:<port>/qrs/`.

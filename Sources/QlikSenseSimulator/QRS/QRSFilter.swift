@@ -55,7 +55,7 @@ indirect enum QRSFilter: Equatable, Sendable {
         let text: String
         switch field {
         case .string(let string): text = string
-        case .number(let number): text = number.rounded() == number ? String(Int64(number)) : String(number)
+        case .number(let number): text = JSONValue.text(of: number)
         case .bool(let flag): text = String(flag)
         case .null: text = "null"
         case .array, .object: return false

@@ -105,6 +105,10 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
         var destinations: [any ReloadEventDestination] = []
         if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
         if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
+        for (kind, alert) in [(TaskEvent.Kind.failed, config.slack.reloadTaskFailure), (.aborted, config.slack.reloadTaskAborted)] {
+            guard let alert else { continue }
+            destinations.append(try SlackReloadEvents(kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
+        }
         if let directory = config.scriptLog.failedReloadDirectory {
             destinations.append(ScriptLogArchive(directory: directory, clock: options.clock))
         }

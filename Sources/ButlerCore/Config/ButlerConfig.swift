@@ -32,6 +32,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var qlikSense: QlikSenseConfig = .init()
     /// `Butler.udpServerConfig`: the Scheduler's UDP messages.
     public var udpServer: UDPServerConfig = .init()
+    /// `Butler.qlikSenseUrls` and `Butler.genericUrls`.
+    public var urls: QlikSenseURLsConfig = .init()
     /// `Butler.influxDb`.
     public var influxDB: InfluxDBConfig = .init()
     /// `Butler.scriptLog`.
@@ -61,13 +63,14 @@ extension ButlerConfig: Decodable {
         case webhooks = "webhookNotification"
         case scriptLog
         case influxDB = "influxDb"
+        case qlikSenseUrls, genericUrls
         case cert, configEngine, configQRS
     }
 
     /// Top-level sections of Butler's config that are valid but not used (yet) by this implementation.
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
-        "qlikSenseUrls", "genericUrls", "qlikSenseVersion",
+        "qlikSenseVersion",
         "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
@@ -97,6 +100,10 @@ extension ButlerConfig: Decodable {
         webhooks = try container.value(.webhooks, default: .init())
         scriptLog = try container.value(.scriptLog, default: .init())
         influxDB = try container.value(.influxDB, default: .init())
+        let links = try container.decodeIfPresent(QlikSenseURLsConfig.Links.self, forKey: .qlikSenseUrls)
+        urls = QlikSenseURLsConfig(
+            qmc: links?.qmc ?? "", hub: links?.hub ?? "", appBaseUrl: links?.appBaseUrl ?? "",
+            generic: try container.decodeIfPresent([QlikSenseURLsConfig.GenericURL].self, forKey: .genericUrls) ?? [])
         qlikSense.qrs = try container.decodeIfPresent(QRSSection.self, forKey: .configQRS)?.endpoint
         if let engine = try container.decodeIfPresent(EngineSection.self, forKey: .configEngine) {
             qlikSense.engine = engine.endpoint

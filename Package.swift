@@ -45,12 +45,16 @@ let package = Package(
         ),
         // libmosquitto (Debian libmosquitto-dev), the MQTT client library.
         .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // libcurl (Debian libcurl4-openssl-dev), for SMTP.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Outside services Butler sends to (Slack, New Relic, …), over AsyncHTTPClient.
         .target(
             name: "ButlerNotifications",
             dependencies: [
                 "ButlerCore",
                 "CMosquitto",
+                "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -5,7 +5,7 @@
 #   scripts/setup.sh bench      also wrk, for scripts/bench.sh
 set -euo pipefail
 
-packages=(libsqlite3-dev libmosquitto-dev mosquitto mosquitto-clients influxdb curl openssl ca-certificates)
+packages=(libsqlite3-dev libmosquitto-dev libcurl4-openssl-dev mosquitto mosquitto-clients influxdb curl openssl ca-certificates)
 if [ "${1:-}" = "bench" ]; then packages+=(wrk bc); fi
 
 missing=()
@@ -20,11 +20,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# croniter (PyPI): the oracle of the cron differential tests (scripts/cron_oracle.py).
-if ! python3 -c "import croniter" >/dev/null 2>&1; then
-  echo "Installing croniter (PyPI)"
-  python3 -m pip install --quiet --disable-pip-version-check croniter
-fi
+# From PyPI: croniter, the oracle of the cron differential tests (scripts/cron_oracle.py), and aiosmtpd,
+# the SMTP sink of the e-mail tests (scripts/smtp_sink.py).
+for module in croniter aiosmtpd; do
+  if ! python3 -c "import $module" >/dev/null 2>&1; then
+    echo "Installing $module (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check "$module"
+  fi
+done
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "The Swift toolchain (6.2 or later) must be on PATH (e.g. /opt/swift/usr/bin)." >&2

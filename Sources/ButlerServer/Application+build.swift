@@ -105,6 +105,13 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
         var destinations: [any ReloadEventDestination] = []
         if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
         if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
+        if config.email.enable {
+            let mailer = SMTPMailer(config: config.email.smtp)
+            for (kind, alert) in [(TaskEvent.Kind.failed, config.email.reloadTaskFailure), (.aborted, config.email.reloadTaskAborted)] {
+                guard let alert else { continue }
+                destinations.append(try EmailReloadEvents(kind: kind, alert: alert, urls: config.urls, mailer: mailer, clock: options.clock, logger: logger))
+            }
+        }
         for (kind, alert) in [(TaskEvent.Kind.failed, config.slack.reloadTaskFailure), (.aborted, config.slack.reloadTaskAborted)] {
             guard let alert else { continue }
             destinations.append(try SlackReloadEvents(kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))

@@ -34,6 +34,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var udpServer: UDPServerConfig = .init()
     /// `Butler.qlikSenseUrls` and `Butler.genericUrls`.
     public var urls: QlikSenseURLsConfig = .init()
+    /// `Butler.emailNotification`.
+    public var email: EmailConfig = .init()
     /// `Butler.influxDb`.
     public var influxDB: InfluxDBConfig = .init()
     /// `Butler.scriptLog`.
@@ -64,6 +66,7 @@ extension ButlerConfig: Decodable {
         case scriptLog
         case influxDB = "influxDb"
         case qlikSenseUrls, genericUrls
+        case email = "emailNotification"
         case cert, configEngine, configQRS
     }
 
@@ -71,7 +74,7 @@ extension ButlerConfig: Decodable {
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "qlikSenseVersion",
-        "qlikSenseLicense", "teamsNotification", "emailNotification", "incidentTool", "restServerApiDocGenerate",
+        "qlikSenseLicense", "teamsNotification", "incidentTool", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
 
@@ -100,6 +103,7 @@ extension ButlerConfig: Decodable {
         webhooks = try container.value(.webhooks, default: .init())
         scriptLog = try container.value(.scriptLog, default: .init())
         influxDB = try container.value(.influxDB, default: .init())
+        email = try container.value(.email, default: .init())
         let links = try container.decodeIfPresent(QlikSenseURLsConfig.Links.self, forKey: .qlikSenseUrls)
         urls = QlikSenseURLsConfig(
             qmc: links?.qmc ?? "", hub: links?.hub ?? "", appBaseUrl: links?.appBaseUrl ?? "",

@@ -102,30 +102,9 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     }
 
     if config.udpServer.enable {
-        var destinations: [any ReloadEventDestination] = []
-        if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
-        if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
-        if config.email.enable {
-            let mailer = SMTPMailer(config: config.email.smtp)
-            for (kind, alert) in [(TaskEvent.Kind.failed, config.email.reloadTaskFailure), (.aborted, config.email.reloadTaskAborted)] {
-                guard let alert else { continue }
-                destinations.append(try EmailReloadEvents(kind: kind, alert: alert, urls: config.urls, mailer: mailer, clock: options.clock, logger: logger))
-            }
-        }
-        for (kind, alert) in [(TaskEvent.Kind.failed, config.slack.reloadTaskFailure), (.aborted, config.slack.reloadTaskAborted)] {
-            guard let alert else { continue }
-            destinations.append(try SlackReloadEvents(kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
-        }
-        if let directory = config.scriptLog.failedReloadDirectory {
-            destinations.append(ScriptLogArchive(directory: directory, clock: options.clock))
-        }
-        let webhooks = try WebhookReloadEvents(config: config.webhooks)
-        if !webhooks.destinations.isEmpty {
-            destinations += webhooks.destinations
-            services.append(webhooks)
-        }
-        let enricher = ReloadEventEnricher(site: qrs, logger: logger)
-        let dispatcher = ReloadEventDispatcher(destinations: destinations, enricher: enricher, clock: options.clock, logger: logger)
+        let destinations = try reloadEventDestinations(config: config, options: options, mqtt: mqtt, http: http, services: &services)
+        let dispatcher = ReloadEventDispatcher(
+            destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger), clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
             deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now) : nil,

@@ -113,7 +113,7 @@ struct ConfigLoaderTests {
                 serverPortt: 1
               restServerEndpointsEnable:
                 butlerPing: true
-              teamsNotification:
+              heartbeat:
                 anything: goes
               notAButlerKey: 1
             extraRoot: 1

@@ -11,7 +11,7 @@ import Testing
 struct SlackAlertTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func config(_ sim: RunningSimulator, capture: Int, database: String, failure: SlackConfig.Alert?, aborted: SlackConfig.Alert? = nil) -> ButlerConfig {
+    static func config(_ sim: RunningSimulator, capture: Int, database: String, failure: ChatAlertConfig?, aborted: ChatAlertConfig? = nil) -> ButlerConfig {
         var config = sim.butlerConfig(ReloadEventPipelineTests.config(capture: capture, database: database))
         config.webhooks = WebhookConfig()
         config.slack = SlackConfig(reloadTaskFailure: failure, reloadTaskAborted: aborted)
@@ -20,8 +20,8 @@ struct SlackAlertTests {
         return config
     }
 
-    static func alert(_ port: Int, path: String, template: String? = nil, tail: Int = 10) -> SlackConfig.Alert {
-        var alert = SlackConfig.Alert(
+    static func alert(_ port: Int, path: String, template: String? = nil, tail: Int = 10) -> ChatAlertConfig {
+        var alert = ChatAlertConfig(
             webhookURL: "http://127.0.0.1:\(port)/\(path)", messageType: template == nil ? .basic : .formatted, templateFile: template)
         alert.channel = "qlik-alerts"
         alert.tailScriptLogLines = tail

@@ -34,6 +34,10 @@ public struct ButlerConfig: Equatable, Sendable {
     public var udpServer: UDPServerConfig = .init()
     /// `Butler.qlikSenseUrls` and `Butler.genericUrls`.
     public var urls: QlikSenseURLsConfig = .init()
+    /// `Butler.teamsNotification`.
+    public var teams: TeamsConfig = .init()
+    /// `Butler.incidentTool.signl4`.
+    public var signl4: Signl4Config = .init()
     /// `Butler.emailNotification`.
     public var email: EmailConfig = .init()
     /// `Butler.influxDb`.
@@ -67,6 +71,8 @@ extension ButlerConfig: Decodable {
         case influxDB = "influxDb"
         case qlikSenseUrls, genericUrls
         case email = "emailNotification"
+        case teams = "teamsNotification"
+        case incidentTool
         case cert, configEngine, configQRS
     }
 
@@ -74,7 +80,7 @@ extension ButlerConfig: Decodable {
     public static let acceptedSections: Set<String> = [
         "anonTelemetry", "systemInfo", "configVisualisation", "heartbeat", "dockerHealthCheck", "uptimeMonitor",
         "qlikSenseVersion",
-        "qlikSenseLicense", "teamsNotification", "incidentTool", "restServerApiDocGenerate",
+        "qlikSenseLicense", "restServerApiDocGenerate",
         "serviceMonitor", "qlikSenseCloud",
     ]
 
@@ -104,6 +110,8 @@ extension ButlerConfig: Decodable {
         scriptLog = try container.value(.scriptLog, default: .init())
         influxDB = try container.value(.influxDB, default: .init())
         email = try container.value(.email, default: .init())
+        teams = try container.value(.teams, default: .init())
+        signl4 = try container.decodeIfPresent(IncidentToolSection.self, forKey: .incidentTool)?.signl4 ?? .init()
         let links = try container.decodeIfPresent(QlikSenseURLsConfig.Links.self, forKey: .qlikSenseUrls)
         urls = QlikSenseURLsConfig(
             qmc: links?.qmc ?? "", hub: links?.hub ?? "", appBaseUrl: links?.appBaseUrl ?? "",

@@ -3,53 +3,10 @@ public struct SlackConfig: Equatable, Sendable, Decodable {
     /// `restMessage.webhookURL`: the incoming webhook that `PUT /v4/slackpostmessage` posts to.
     public var restMessageWebhookURL: String?
     /// `reloadTaskFailure` / `reloadTaskAborted` when `enable` (and their own `enable`) are true.
-    public var reloadTaskFailure: Alert?
-    public var reloadTaskAborted: Alert?
+    public var reloadTaskFailure: ChatAlertConfig?
+    public var reloadTaskAborted: ChatAlertConfig?
 
-    /// One reload alert: where it goes and how it looks.
-    public struct Alert: Equatable, Sendable, Decodable {
-        public enum MessageType: String, Sendable, Decodable { case basic, formatted }
-        public var webhookURL: String
-        public var channel: String = ""
-        public var messageType: MessageType = .basic
-        public var basicMsgTemplate: String = "Qlik Sense reload: \"{{taskName}}\""
-        /// Seconds between two alerts for the same task.
-        public var rateLimit: Int = 300
-        public var headScriptLogLines: Int = 10
-        public var tailScriptLogLines: Int = 10
-        /// A Handlebars template that renders Slack's JSON (`formatted`).
-        public var templateFile: String?
-        public var fromUser: String = "Qlik Sense"
-        public var iconEmoji: String = ":warning:"
-
-        public init(webhookURL: String, messageType: MessageType = .basic, templateFile: String? = nil) {
-            self.webhookURL = webhookURL
-            self.messageType = messageType
-            self.templateFile = templateFile
-        }
-
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case enable, webhookURL, channel, messageType, basicMsgTemplate, rateLimit, headScriptLogLines, tailScriptLogLines
-            case templateFile, fromUser, iconEmoji
-        }
-
-        public init(from decoder: any Decoder) throws {
-            try decoder.warnAboutUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            webhookURL = try c.value(.webhookURL, default: "")
-            channel = try c.value(.channel, default: "")
-            messageType = try c.value(.messageType, default: .basic)
-            basicMsgTemplate = try c.value(.basicMsgTemplate, default: basicMsgTemplate)
-            rateLimit = try c.integer(.rateLimit, in: 0...86_400 * 30, default: 300)
-            headScriptLogLines = try c.integer(.headScriptLogLines, in: 0...10_000, default: 10)
-            tailScriptLogLines = try c.integer(.tailScriptLogLines, in: 0...10_000, default: 10)
-            templateFile = try c.decodeIfPresent(String.self, forKey: .templateFile)
-            fromUser = try c.value(.fromUser, default: fromUser)
-            iconEmoji = try c.value(.iconEmoji, default: iconEmoji)
-        }
-    }
-
-    public init(restMessageWebhookURL: String? = nil, reloadTaskFailure: Alert? = nil, reloadTaskAborted: Alert? = nil) {
+    public init(restMessageWebhookURL: String? = nil, reloadTaskFailure: ChatAlertConfig? = nil, reloadTaskAborted: ChatAlertConfig? = nil) {
         self.restMessageWebhookURL = restMessageWebhookURL
         self.reloadTaskFailure = reloadTaskFailure
         self.reloadTaskAborted = reloadTaskAborted
@@ -73,10 +30,10 @@ public struct SlackConfig: Equatable, Sendable, Decodable {
         restMessageWebhookURL = try container.decodeIfPresent(RestMessage.self, forKey: .restMessage)?.webhookURL
         guard try container.value(.enable, default: false) else { return }
         if try container.decodeIfPresent(Switch.self, forKey: .reloadTaskFailure)?.enable == true {
-            reloadTaskFailure = try container.decode(Alert.self, forKey: .reloadTaskFailure)
+            reloadTaskFailure = try container.decode(ChatAlertConfig.self, forKey: .reloadTaskFailure)
         }
         if try container.decodeIfPresent(Switch.self, forKey: .reloadTaskAborted)?.enable == true {
-            reloadTaskAborted = try container.decode(Alert.self, forKey: .reloadTaskAborted)
+            reloadTaskAborted = try container.decode(ChatAlertConfig.self, forKey: .reloadTaskAborted)
         }
     }
 }

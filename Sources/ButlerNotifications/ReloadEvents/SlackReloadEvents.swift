@@ -6,46 +6,26 @@ import Logging
 /// reloadTaskAborted`, spec §7.4).
 ///
 /// `basic`: a header with the rendered `basicMsgTemplate`, the script log's tail and buttons to the QMC and
-/// the Hub. `formatted`: the Handlebars `templateFile` must render Slack's JSON; the values it inserts are
-/// escaped for JSON first, and a template whose output isn't JSON falls back to the basic message (logged).
-/// Script-log text is cut to 2,900 characters, under Slack's 3,000-character block limit (B45).
+/// the Hub. `formatted`: the Handlebars `templateFile` must render Slack's JSON (see `ChatMessageTemplates`);
+/// output that isn't a JSON object falls back to the basic message (logged). Script-log text is cut to
+/// 2,900 characters, under Slack's 3,000-character block limit (B45).
 public struct SlackReloadEvents: ReloadEventDestination {
     let kind: TaskEvent.Kind
-    let alert: SlackConfig.Alert
-    let basic: Template
-    let formatted: Template?
+    let alert: ChatAlertConfig
+    let templates: ChatMessageTemplates
     let urls: QlikSenseURLsConfig
     let http: OutboundHTTPClient
     let logger: Logger
 
-    /// Slack's limit for a text block, less room for the surrounding text.
-    static let textLimit = 2900
-
     /// - Throws: `ConfigError` naming the template file and line when a template can't be read or parsed.
-    public init(kind: TaskEvent.Kind, alert: SlackConfig.Alert, urls: QlikSenseURLsConfig, http: OutboundHTTPClient, logger: Logger) throws {
+    public init(kind: TaskEvent.Kind, alert: ChatAlertConfig, urls: QlikSenseURLsConfig, http: OutboundHTTPClient, logger: Logger) throws {
         self.kind = kind
         self.alert = alert
         self.urls = urls
         self.http = http
         self.logger = logger
-        let section = "Butler.slackNotification.\(kind == .failed ? "reloadTaskFailure" : "reloadTaskAborted")"
-        do {
-            basic = try Template(name: "\(section).basicMsgTemplate", text: alert.basicMsgTemplate)
-            if alert.messageType == .formatted {
-                guard let file = alert.templateFile else { throw ConfigError(path: section + ".templateFile", problem: "required for messageType formatted") }
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    throw ConfigError(path: section + ".templateFile", problem: "cannot read \(file): \(error.localizedDescription)")
-                }
-                formatted = try Template(name: file, text: text)
-            } else {
-                formatted = nil
-            }
-        } catch let error as Template.ParseError {
-            throw ConfigError(path: section, problem: "template \(error)")
-        }
+        templates = try ChatMessageTemplates(
+            alert, section: "Butler.slackNotification.\(kind == .failed ? "reloadTaskFailure" : "reloadTaskAborted")", textLimit: 2900)
     }
 
     public var name: String { "Slack (\(kind == .failed ? "failed" : "aborted") reloads)" }
@@ -53,23 +33,17 @@ public struct SlackReloadEvents: ReloadEventDestination {
     public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { alert.rateLimit > 0 ? alert.rateLimit : nil }
 
     public func deliver(_ reload: ReloadAlert) async throws {
-        var fields = reload.templateFields(urls: urls, head: alert.headScriptLogLines, tail: alert.tailScriptLogLines)
-        for key in ["scriptLogHead", "scriptLogTail"] {
-            if case .string(let text)? = fields[key] { fields[key] = .string(Self.cut(text)) }
+        let fields = templates.fields(reload, urls: urls, alert: alert)
+        var message = templates.formattedMessage(fields)
+        if message == nil && templates.formatted != nil {
+            logger.error("\(name): \(alert.templateFile ?? "") did not render to a JSON object; sending the basic message instead")
         }
-        var payload: Data?
-        if let formatted {
-            let rendered = formatted.render(Self.jsonEscaped(.object(fields)), escapeHTML: false)
-            if var object = (try? JSONDecoder().decode(JSONValue.self, from: Data(rendered.utf8)))?.objectValue {
-                if object["channel"] == nil, !alert.channel.isEmpty { object["channel"] = .string(alert.channel) }
-                if object["username"] == nil { object["username"] = .string(alert.fromUser) }
-                if object["icon_emoji"] == nil { object["icon_emoji"] = .string(alert.iconEmoji) }
-                payload = Self.encode(.object(object))
-            } else {
-                logger.error("\(name): \(formatted.name) did not render to a JSON object; sending the basic message instead")
-            }
+        if message != nil {
+            if message?["channel"] == nil, !alert.channel.isEmpty { message?["channel"] = .string(alert.channel) }
+            if message?["username"] == nil { message?["username"] = .string(alert.fromUser) }
+            if message?["icon_emoji"] == nil { message?["icon_emoji"] = .string(alert.iconEmoji) }
         }
-        let body = payload ?? Self.encode(basicMessage(fields))
+        let body = ChatMessageTemplates.encode(message.map(JSONValue.object) ?? basicMessage(fields))
         let reply = try await http.postJSON(body, to: alert.webhookURL, service: name)
         guard (200..<300).contains(reply.status) else {
             throw ButlerError(.badGateway, "Slack answered \(reply.status): \(reply.body)")
@@ -78,7 +52,7 @@ public struct SlackReloadEvents: ReloadEventDestination {
 
     /// The `basic` message: header, script-log tail, buttons.
     func basicMessage(_ fields: [String: JSONValue]) -> JSONValue {
-        let title = basic.render(.object(fields), escapeHTML: false)
+        let title = templates.title(fields)
         var blocks: [JSONValue] = [
             .object(["type": "header", "text": .object(["type": "plain_text", "text": .string(String(title.prefix(150)))])]),
         ]
@@ -94,27 +68,5 @@ public struct SlackReloadEvents: ReloadEventDestination {
         ]
         if !alert.channel.isEmpty { message["channel"] = .string(alert.channel) }
         return .object(message)
-    }
-
-    /// Every string made safe inside a JSON string literal (`\`, `"`, control characters escaped).
-    static func jsonEscaped(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let text):
-            let quoted = String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-            return .string(String(quoted.dropFirst().dropLast()))
-        case .array(let items): return .array(items.map(jsonEscaped))
-        case .object(let fields): return .object(fields.mapValues(jsonEscaped))
-        default: return value
-        }
-    }
-
-    static func cut(_ text: String) -> String {
-        text.count > textLimit ? "…" + String(text.suffix(textLimit - 1)) : text
-    }
-
-    static func encode(_ value: JSONValue) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 }

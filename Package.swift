@@ -148,6 +148,7 @@ let package = Package(
             dependencies: [
                 "ButlerCore",
                 "ButlerServer",
+                "ButlerNotifications",
                 "QlikSenseSimulator",
                 "QlikSense",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "ButlerCore",
                 "ButlerServer",
+                "ButlerNotifications",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ButlerCore
+import ButlerNotifications
 import ButlerServer
 import Foundation
 import Hummingbird
@@ -44,6 +45,14 @@ struct ButlerCommand: AsyncParsableCommand {
         "Isolated mode: don't connect to Qlik Sense (no certificates are loaded)."))
     var noQlikSenseConnection = false
 
+    @Option(name: .customLong("test-email-address"), help: ArgumentHelp(
+        "Send a test e-mail to this address at start-up, through Butler.emailNotification.smtp.", valueName: "address"))
+    var testEmailAddress: String?
+
+    @Option(name: .customLong("test-email-from-address"), help: ArgumentHelp(
+        "Sender of the test e-mail. Default: the failed-reload alert's fromAddress.", valueName: "address"))
+    var testEmailFromAddress: String?
+
     @Flag(name: .customShort("V"), help: ArgumentHelp("Show the version (as --version).", visibility: .hidden))
     var showVersion = false
 
@@ -87,12 +96,33 @@ struct ButlerCommand: AsyncParsableCommand {
             application = try buildApplication(config: config, options: options)
         } catch let error as ButlerError {
             throw fail(error.message)
+        } catch let error as ConfigError {
+            throw fail("invalid config: \(error)")
         }
+        if let testEmailAddress { sendTestEmail(to: testEmailAddress, config: config, logger: logger) }
         do {
             try await application.runService()
         } catch {
             let address = "\(config.restServer.serverHost):\(config.restServer.serverPort)"
             throw fail("the REST API stopped (Butler.restServerConfig, \(address)): \(error)")
+        }
+    }
+
+    /// `--test-email-address`: one message through the configured SMTP server; the outcome is logged.
+    private func sendTestEmail(to address: String, config: ButlerConfig, logger: Logger) {
+        let from = testEmailFromAddress ?? config.email.reloadTaskFailure?.fromAddress ?? "Butler <butler@localhost>"
+        let message = MailMessage(
+            from: from, to: [address], subject: "Butler test e-mail",
+            html: "<p>This is a test e-mail from Butler \(ButlerVersion.current): e-mail alerts can reach you.</p>",
+            text: "This is a test e-mail from Butler \(ButlerVersion.current): e-mail alerts can reach you.")
+        let mailer = SMTPMailer(config: config.email.smtp)
+        Task {
+            do {
+                try await mailer.send(message)
+                logger.info("Test e-mail sent to \(address) through \(config.email.smtp.host):\(config.email.smtp.port)")
+            } catch {
+                logger.error("Test e-mail to \(address) failed: \(error)")
+            }
         }
     }
 

@@ -76,6 +76,42 @@ struct ButlerBinaryTests {
         #expect(zone.stderr.contains("Unknown time zone 'Europe/Stokholm'"))
     }
 
+    // --test-email-address: a test message reaches a real SMTP server (aiosmtpd, scripts/smtp_sink.py).
+    @Test func testEmailAtStartUp() async throws {
+        let smtpPort = try ButlerProcess.freePort()
+        let folder = ButlerProcess.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sink = Process()
+        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py")
+        sink.arguments = ["python3", script.path, String(smtpPort), folder.path]
+        sink.standardOutput = FileHandle.nullDevice
+        try sink.run()
+        defer { kill(sink.processIdentifier, SIGKILL) }
+        let butler = try ButlerProcess(extraConfig: """
+              emailNotification:
+                enable: true
+                smtp:
+                  host: 127.0.0.1
+                  port: \(smtpPort)
+            """)
+        try await Task.sleep(for: .milliseconds(700))
+        try await butler.start(["--api-rate-limit", "0", "--test-email-address", "ops@example.com",
+                                "--test-email-from-address", "Butler <butler@example.com>"])
+        let deadline = ContinuousClock.now + .seconds(10)
+        var names: [String] = []
+        while names.isEmpty && ContinuousClock.now < deadline {
+            names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        _ = butler.stop()
+        let mail = try String(contentsOfFile: folder.appendingPathComponent(try #require(names.first)).path, encoding: .utf8)
+        #expect(mail.contains(#""to": ["ops@example.com"]"#))
+        #expect(mail.contains(#""subject": "Butler test e-mail""#))
+        #expect(mail.contains(#""from": "butler@example.com""#))
+    }
+
     @Test func missingConfigFileFailsFast() throws {
         let (status, message) = try ButlerProcess.runToCompletion(["-c", "/nonexistent/butler.yaml"])
         #expect(status != 0)

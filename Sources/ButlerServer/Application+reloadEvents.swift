@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Every destination of reload events that the config enables (spec §7.4): MQTT, InfluxDB, e-mail,
-/// Slack, Teams, Signl4, the script-log folder and outgoing webhooks. Destinations that own connections
+/// Slack, Teams, Signl4, New Relic, the script-log folder and outgoing webhooks. Destinations that own connections
 /// are added to `services`, so they are closed at shutdown.
 /// - Throws: `ConfigError` for a template outside the Handlebars subset or a file that can't be read.
 func reloadEventDestinations(
@@ -28,6 +28,9 @@ func reloadEventDestinations(
         }
         if let alert = failed ? config.signl4.reloadTaskFailure : config.signl4.reloadTaskAborted {
             destinations.append(Signl4ReloadEvents(kind: kind, url: config.signl4.url, alert: alert, http: http))
+        }
+        if let incidents = config.newRelicIncidents, let alert = failed ? incidents.reloadTaskFailure : incidents.reloadTaskAborted {
+            destinations.append(NewRelicReloadEvents(kind: kind, config: incidents, alert: alert, accounts: config.newRelic.accounts, http: http))
         }
     }
     if let directory = config.scriptLog.failedReloadDirectory {

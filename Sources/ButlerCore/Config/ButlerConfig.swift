@@ -38,6 +38,8 @@ public struct ButlerConfig: Equatable, Sendable {
     public var teams: TeamsConfig = .init()
     /// `Butler.incidentTool.signl4`.
     public var signl4: Signl4Config = .init()
+    /// `Butler.incidentTool.newRelic` (nil when off).
+    public var newRelicIncidents: NewRelicIncidentConfig?
     /// `Butler.emailNotification`.
     public var email: EmailConfig = .init()
     /// `Butler.influxDb`.
@@ -111,7 +113,9 @@ extension ButlerConfig: Decodable {
         influxDB = try container.value(.influxDB, default: .init())
         email = try container.value(.email, default: .init())
         teams = try container.value(.teams, default: .init())
-        signl4 = try container.decodeIfPresent(IncidentToolSection.self, forKey: .incidentTool)?.signl4 ?? .init()
+        let incidentTool = try container.decodeIfPresent(IncidentToolSection.self, forKey: .incidentTool)
+        signl4 = incidentTool?.signl4 ?? .init()
+        newRelicIncidents = incidentTool?.newRelic
         let links = try container.decodeIfPresent(QlikSenseURLsConfig.Links.self, forKey: .qlikSenseUrls)
         urls = QlikSenseURLsConfig(
             qmc: links?.qmc ?? "", hub: links?.hub ?? "", appBaseUrl: links?.appBaseUrl ?? "",

@@ -15,6 +15,9 @@ func reloadEventDestinations(
     if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
     if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
     let mailer = SMTPMailer(config: config.email.smtp)
+    if config.email.enable, let alert = config.email.reloadTaskSuccess {
+        destinations.append(try EmailReloadEvents(kind: .success, alert: alert, urls: config.urls, mailer: mailer, clock: options.clock, logger: logger))
+    }
     for kind in [TaskEvent.Kind.failed, .aborted] {
         let failed = kind == .failed
         if config.email.enable, let alert = failed ? config.email.reloadTaskFailure : config.email.reloadTaskAborted {

@@ -104,4 +104,62 @@ struct EmailAlertTests {
             }
         }
     }
+
+    // A successful reload mails the list when the task has the enabling custom property (sales: tasks1).
+    @Test func successfulReloadWithCustomPropertyGating() async throws {
+        let sink = try SMTPSink()
+        try await sink.ready()
+        var success = Self.alert()
+        success.recipients = ["qlik-admins@example.com"]
+        success.addressCustomProperty = nil
+        success.appOwner = nil
+        success.priority = "normal"
+        success.subject = "Qlik Sense reload succeeded: \"{{taskName}}\""
+        success.htmlTemplateFile = "success-reload-qseow"
+        success.enableByCustomProperty = NameValue(name: "taskGroup", value: "tasks1")
+        let gated = success
+        try await ReloadEventPipelineTests.withDatabase { database in
+            try await CaptureServer.run { _, port in
+                try await withSimulator { sim in
+                    var config = Self.config(sim, capture: port, database: database, smtpPort: sink.port, alert: Self.alert())
+                    config.email.reloadTaskFailure = nil
+                    config.email.reloadTaskSuccess = gated
+                    try await Self.run(sim, config) { client in
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.salesTask)/start", json: "[]")
+                        let mail = try #require(try await sink.waitFor(1).first)
+                        #expect(mail["to"] == ["qlik-admins@example.com"])
+                        #expect(mail["subject"] == "Qlik Sense reload succeeded: \"Reload of Sales Dashboard\"")
+                        #expect(mail["html"]?.stringValue?.contains("FinishedSuccess") == true)
+                        #expect(mail["priority"] == "")
+                    }
+                }
+            }
+        }
+    }
+
+    // B47: no recipients at all (empty list, no custom property, an owner without e-mail) sends nothing and
+    // harms nothing: the webhook still gets the alert.
+    @Test func noRecipientsIsNotAnError() async throws {
+        let sink = try SMTPSink()
+        try await sink.ready()
+        var noOne = Self.alert()
+        noOne.recipients = []
+        noOne.addressCustomProperty = "NoSuchProperty"
+        let empty = noOne
+        try await ReloadEventPipelineTests.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                var description = try TestSite.description()
+                if let index = description.users.firstIndex(where: { $0.userId == "anna" }) { description.users[index].email = nil }
+                try await withSimulator(description) { sim in
+                    let config = Self.config(sim, capture: port, database: database, smtpPort: sink.port, alert: empty)
+                    try await Self.run(sim, config) { client in
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
+                        #expect(try await ReloadEventPipelineTests.waitFor(1, server).count == 1)
+                        try await Task.sleep(for: .milliseconds(300))
+                        #expect(sink.messages.isEmpty)
+                    }
+                }
+            }
+        }
+    }
 }

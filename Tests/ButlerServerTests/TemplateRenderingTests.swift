@@ -65,19 +65,19 @@ struct TemplateRenderingTests {
         }
     }
 
-    @Test(arguments: ["failed-reload-qseow", "aborted-reload-qseow"])
+    @Test(arguments: ["failed-reload-qseow", "aborted-reload-qseow", "success-reload-qseow"])
     func emailTemplatesEscapeHTML(name: String) throws {
         let file = Self.root.appendingPathComponent("config/email_templates/\(name).handlebars").path
         let template = try Template(name: file, text: String(contentsOfFile: file, encoding: .utf8))
         let html = template.render(.object(Self.alert().templateFields(urls: Self.urls, head: 15, tail: 15)))
         #expect(html.contains("Reload of &quot;Försäljning&quot; \\ 日本 &lt;EU&gt;"))
         #expect(html.contains("Anna O&#x27;Neil &quot;AO&quot; (LAB&#92;anna)"))
-        #expect(html.contains("lib://Data\\Sales &quot;2024&quot;.qvd"))
+        if name != "success-reload-qseow" { #expect(html.contains("lib://Data\\Sales &quot;2024&quot;.qvd")) }
         #expect(html.contains("1 h 2 min 5 s"))
         #expect(html.contains(#"<a href="https://wiki.example.com/qlik/runbook?x&#x3D;1&amp;y&#x3D;2">Reload runbook</a>"#))
         #expect(!html.contains("{{"))
         let empty = template.render(.object(Self.alert(logLines: []).templateFields(urls: Self.urls, head: 15, tail: 15)))
-        #expect(empty.contains("(no script log)"))
+        #expect(empty.contains("(no script log)") || name == "success-reload-qseow")
     }
 
     // docs/samples/ shows what users receive; it must match the templates.

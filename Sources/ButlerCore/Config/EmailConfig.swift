@@ -78,12 +78,16 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
     public var smtp = SMTP()
     public var reloadTaskFailure: Alert?
     public var reloadTaskAborted: Alert?
+    /// Successful reloads (normally gated by `alertEnableByCustomProperty`).
+    public var reloadTaskSuccess: Alert?
 
-    public init(enable: Bool = false, smtp: SMTP = SMTP(), reloadTaskFailure: Alert? = nil, reloadTaskAborted: Alert? = nil) {
+    public init(enable: Bool = false, smtp: SMTP = SMTP(), reloadTaskFailure: Alert? = nil, reloadTaskAborted: Alert? = nil,
+                reloadTaskSuccess: Alert? = nil) {
         self.enable = enable
         self.smtp = smtp
         self.reloadTaskFailure = reloadTaskFailure
         self.reloadTaskAborted = reloadTaskAborted
+        self.reloadTaskSuccess = reloadTaskSuccess
     }
 
     public init(from decoder: any Decoder) throws {
@@ -112,6 +116,7 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
         }
         reloadTaskFailure = try Self.alert(c, "reloadTaskFailure")
         reloadTaskAborted = try Self.alert(c, "reloadTaskAborted")
+        reloadTaskSuccess = try Self.alert(c, "reloadTaskSuccess")
     }
 
     static func alert(_ c: KeyedDecodingContainer<AnyCodingKey>, _ name: String) throws -> Alert? {
@@ -129,7 +134,8 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
         }
         alert.subject = try a.value(key("subject"), default: alert.subject)
         alert.bodyFileDirectory = try a.value(key("bodyFileDirectory"), default: alert.bodyFileDirectory)
-        alert.htmlTemplateFile = try a.value(key("htmlTemplateFile"), default: name == "reloadTaskAborted" ? "aborted-reload-qseow" : "failed-reload-qseow")
+        let defaultTemplate = ["reloadTaskAborted": "aborted-reload-qseow", "reloadTaskSuccess": "success-reload-qseow"][name] ?? "failed-reload-qseow"
+        alert.htmlTemplateFile = try a.value(key("htmlTemplateFile"), default: defaultTemplate)
         alert.fromAddress = try a.value(key("fromAddress"), default: alert.fromAddress)
         alert.recipients = (try a.decodeIfPresent([String?].self, forKey: key("recipients")) ?? []).compactMap { $0 }
         if a.contains(key("alertEnableByCustomProperty")) {

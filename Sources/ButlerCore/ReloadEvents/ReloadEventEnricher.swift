@@ -57,6 +57,9 @@ public struct ReloadEventEnricher: Sendable {
                 }
             }
         }
+        if event.kind == .success, alert.task?.taskType ?? 0 == 0 {
+            alert.execution = try? await site.lastExecution(taskId: event.taskId)
+        }
         if let appId = event.appId {
             do {
                 alert.app = try await site.appDetails(id: appId)

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Synchronization
 
-/// E-mail alerts for failed and aborted reloads (`Butler.emailNotification.reloadTaskFailure|
-/// reloadTaskAborted`, spec §7.4): HTML from `<bodyFileDirectory>/<htmlTemplateFile>.handlebars` (values
+/// E-mail alerts for failed, aborted and successful reloads (`Butler.emailNotification.reloadTaskFailure|
+/// reloadTaskAborted|reloadTaskSuccess`, spec §7.4–7.5): HTML from `<bodyFileDirectory>/<htmlTemplateFile>.handlebars` (values
 /// HTML-escaped) with a plain-text alternative, the subject from its template, the configured priority.
 ///
 /// Recipients: the task's values of `alertEnabledByEmailAddress.customPropertyName`; the global
@@ -32,7 +32,7 @@ public final class EmailReloadEvents: ReloadEventDestination {
         self.mailer = mailer
         self.clock = clock
         self.logger = logger
-        let section = "Butler.emailNotification.\(kind == .failed ? "reloadTaskFailure" : "reloadTaskAborted")"
+        let section = "Butler.emailNotification." + Self.section(kind)
         let file = URL(fileURLWithPath: alert.bodyFileDirectory).appendingPathComponent(alert.htmlTemplateFile + ".handlebars").path
         do {
             subject = try Template(name: section + ".subject", text: alert.subject)
@@ -45,7 +45,15 @@ public final class EmailReloadEvents: ReloadEventDestination {
         }
     }
 
-    public var name: String { "e-mail (\(kind == .failed ? "failed" : "aborted") reloads)" }
+    public var name: String { "e-mail (\(kind.rawValue) reloads)" }
+
+    static func section(_ kind: TaskEvent.Kind) -> String {
+        switch kind {
+        case .aborted: "reloadTaskAborted"
+        case .success: "reloadTaskSuccess"
+        default: "reloadTaskFailure"
+        }
+    }
     public func accepts(_ kind: TaskEvent.Kind) -> Bool { kind == self.kind }
     /// Limited per recipient inside `deliver`.
     public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { nil }
@@ -111,7 +119,7 @@ public final class EmailReloadEvents: ReloadEventDestination {
     static func plainText(_ reload: ReloadAlert, fields: JSONValue) -> String {
         let event = reload.event
         var lines = [
-            "Qlik Sense reload \(event.kind == .failed ? "failed" : "aborted"): \(event.taskName)",
+            "Qlik Sense reload \(event.kind == .success ? "succeeded" : event.kind.rawValue): \(event.taskName)",
             "", "App: \(event.appName) (\(event.appId ?? "-"))", "Server: \(event.hostName)", "Time: \(event.logTimeStamp)",
             "Message: \(event.logMessage)",
         ]

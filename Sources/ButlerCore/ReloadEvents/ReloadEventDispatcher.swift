@@ -51,16 +51,22 @@ public final class ReloadEventDispatcher: Sendable {
     /// Delivers `event`; returns the names of the destinations it reached.
     /// - Throws: `Undelivered` when destinations wanted it and none was reached.
     @discardableResult
-    public func dispatch(_ event: TaskEvent) async throws -> [String] {
-        if event.kind == .engineReloadFailed {
-            logger.warning("Engine reload failed: app \(event.appId ?? "") (\(event.appName)) on \(event.hostName): \(event.logMessage)")
+    public func dispatch(_ received: TaskEvent) async throws -> [String] {
+        if received.kind == .engineReloadFailed {
+            logger.warning("Engine reload failed: app \(received.appId ?? "") (\(received.appName)) on \(received.hostName): \(received.logMessage)")
             return []
+        }
+        var event = received
+        if event.kind == .distribute {
+            guard let outcome = await enricher.distributeOutcome(of: event) else { return [] }
+            event.kind = outcome
         }
         logger.info("Reload event: task \(event.taskId) (\(event.taskName)) \(event.kind.rawValue), execution \(event.executionId)")
         let wanted = destinations.enumerated().filter { $0.element.accepts(event.kind) }
         guard !wanted.isEmpty else { return [] }
         guard let alert = await enricher.enrich(event) else { return [] }
         let taskType = alert.task?.taskType ?? 0
+        let kind = event.kind, taskId = event.taskId
         var attempted = 0
         let reached = await withTaskGroup(of: String?.self) { group in
             for (index, destination) in wanted where destination.accepts(event.kind, taskType: taskType) {
@@ -74,7 +80,7 @@ public final class ReloadEventDispatcher: Sendable {
                         try await destination.deliver(alert)
                         return destination.name
                     } catch {
-                        logger.error("\(destination.name): \(event.kind.rawValue) event of task \(event.taskId) not delivered: \(error)")
+                        logger.error("\(destination.name): \(kind.rawValue) event of task \(taskId) not delivered: \(error)")
                         return nil
                     }
                 }

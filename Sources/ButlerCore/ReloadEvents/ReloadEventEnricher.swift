@@ -10,10 +10,44 @@ public struct ReloadEventEnricher: Sendable {
     /// Pause between script-log attempts (Butler: 2 s).
     let retryPause: Duration
 
-    public init(site: (any QlikSenseRepository)?, logger: Logger, retryPause: Duration = .seconds(2)) {
+    /// How often a distribute task still running is looked at again, and for how long (Butler: 30 s, 6 h).
+    let distributePoll: (interval: Duration, limit: Duration)
+
+    public init(site: (any QlikSenseRepository)?, logger: Logger, retryPause: Duration = .seconds(2),
+                distributePoll: (interval: Duration, limit: Duration) = (.seconds(30), .seconds(6 * 3600))) {
         self.site = site
         self.logger = logger
         self.retryPause = retryPause
+        self.distributePoll = distributePoll
+    }
+
+    /// A distribute event's real outcome (spec §7.3): the task's last execution status from QRS, looked at
+    /// again every `distributePoll.interval` while it is intermediate (1–5, 10, 13, 14), for at most
+    /// `distributePoll.limit`. 7 → success; 6, 8, 11 → failed; nil when QRS can't tell (logged).
+    public func distributeOutcome(of event: TaskEvent) async -> TaskEvent.Kind? {
+        guard let site else {
+            logger.warning("Distribute event for task \(event.taskId): no Qlik Sense connection to read its outcome")
+            return nil
+        }
+        let deadline = ContinuousClock.now + distributePoll.limit
+        while true {
+            let status: Int?
+            do {
+                status = try await site.taskDetails(id: event.taskId).flatMap { ExecutionDetails(lastExecutionIn: $0.raw)?.status }
+            } catch {
+                logger.error("Distribute event for task \(event.taskId): \(error)")
+                return nil
+            }
+            switch status {
+            case 7?: return .success
+            case 6?, 8?, 11?: return .failed
+            case let intermediate? where [1, 2, 3, 4, 5, 10, 13, 14].contains(intermediate) && ContinuousClock.now < deadline:
+                try? await Task.sleep(for: distributePoll.interval)
+            default:
+                logger.warning("Distribute event for task \(event.taskId): status \(status.map(String.init) ?? "unknown"), nothing sent")
+                return nil
+            }
+        }
     }
 
     /// The alert for `event`, or nil when QRS answers that the task doesn't exist (as Butler, spec §7.3

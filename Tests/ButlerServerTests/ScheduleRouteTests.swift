@@ -208,6 +208,14 @@ struct ScheduleRouteTests {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     #expect(sim.site.startedTaskIds.first == TestSite.salesTask)
+                    let id = created.json?["id"]?.stringValue ?? ""
+                    var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    let until = ContinuousClock.now + .seconds(5)
+                    while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
+                        try await Task.sleep(for: .milliseconds(20))
+                        shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    }
+                    #expect(shown.json?["lastRun"]?["result"] == "started")
                     _ = try await client.send(.put, "/v4/schedules/stopall")
                 }
             }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Fields are Butler's (spec §5): `id`, `created`, `name`, `cronSchedule`, `timezone`, `qlikSenseTaskId`,
 /// `startupState` (`start|started|stop|stopped`), `tags`, `lastKnownState` (`started|stopped`), plus any
-/// other properties the creator sent, kept as they were. `nextRunTime` is computed, never stored.
+/// other properties the creator sent, kept as they were. `nextRunTime` and `lastRun` are computed, never
+/// stored.
 public struct Schedule: Equatable, Sendable {
     public var id: String
     /// ISO 8601 UTC with milliseconds; nil for hand-written entries.
@@ -49,8 +50,8 @@ public struct Schedule: Equatable, Sendable {
     /// Butler's field names, in Butler's order.
     static let fieldNames = ["id", "created", "name", "cronSchedule", "timezone", "qlikSenseTaskId", "startupState", "tags", "lastKnownState"]
 
-    /// The schedule as JSON: every field, the extra properties, and (when given) `nextRunTime`.
-    public func json(nextRunTime: String?? = nil) -> JSONValue {
+    /// The schedule as JSON: every field, the extra properties, and (when given) `nextRunTime` and `lastRun`.
+    public func json(nextRunTime: String?? = nil, lastRun: JSONValue? = nil) -> JSONValue {
         var fields = extra
         fields["id"] = .string(id)
         if let created { fields["created"] = .string(created) }
@@ -62,6 +63,7 @@ public struct Schedule: Equatable, Sendable {
         fields["tags"] = .array(tags.map(JSONValue.string))
         fields["lastKnownState"] = .string(lastKnownState.rawValue)
         if let nextRunTime { fields["nextRunTime"] = nextRunTime.map(JSONValue.string) ?? .null }
+        if let lastRun { fields["lastRun"] = lastRun }
         return .object(fields)
     }
 
@@ -97,6 +99,7 @@ public struct Schedule: Equatable, Sendable {
         if case .string(let state)? = fields["lastKnownState"] { lastKnownState = State(rawValue: state) }
         for field in Self.fieldNames { fields.removeValue(forKey: field) }
         fields.removeValue(forKey: "nextRunTime")
+        fields.removeValue(forKey: "lastRun")
         self.init(id: id, created: created, name: name, cronSchedule: cron, timezone: zone, qlikSenseTaskId: task,
                   startupState: startupState, tags: tags, lastKnownState: lastKnownState, extra: fields)
     }

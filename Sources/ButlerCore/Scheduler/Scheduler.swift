@@ -28,6 +28,8 @@ public actor Scheduler {
     }
 
     private var entries: [Entry] = []
+    /// The last firing of each schedule since start-up.
+    private var lastRuns: [String: Firing] = [:]
     private let file: ScheduleFile?
     private let tasks: (any QlikSenseTasks)?
     private let clock: any WallClock
@@ -95,15 +97,31 @@ public actor Scheduler {
         return entry.schedule
     }
 
-    /// The next run time of a started schedule, ISO 8601 with the zone's offset; nil when stopped or never
-    /// firing.
-    public func nextRunTime(id: String) -> String? {
-        entries.first { $0.schedule.id == id }.flatMap { Self.format($0.nextRun, in: $0.zone) }
+    /// A schedule as the API shows it: its fields, `nextRunTime` (ISO 8601 with the zone's offset, null when
+    /// stopped) and, once it has fired since start-up, `lastRun` `{time, result}` (`started` or why not).
+    /// - Throws: `.badRequest` "REST SCHEDULER: Schedule ID <id> not found."
+    public func view(id: String) throws -> JSONValue {
+        guard let entry = entries.first(where: { $0.schedule.id == id }) else {
+            throw ButlerError.badRequest("REST SCHEDULER: Schedule ID \(id) not found.")
+        }
+        return view(entry)
     }
 
-    /// Every schedule with its next run time (ISO 8601 in the schedule's zone, nil when stopped).
-    public func allWithNextRun() -> [(Schedule, String?)] {
-        entries.map { ($0.schedule, Self.format($0.nextRun, in: $0.zone)) }
+    /// Every schedule as the API shows it, in the order they were added.
+    public func views() -> [JSONValue] {
+        entries.map(view)
+    }
+
+    private func view(_ entry: Entry) -> JSONValue {
+        let lastRun = lastRuns[entry.schedule.id].map { firing -> JSONValue in
+            .object(["time": .string(Self.timestamp(firing.at)), "result": .string(firing.failure ?? "started")])
+        }
+        return entry.schedule.json(nextRunTime: .some(Self.format(entry.nextRun, in: entry.zone)), lastRun: lastRun)
+    }
+
+    /// Remembers the outcome of firings (for `lastRun`).
+    public func record(_ firings: [Firing]) {
+        for firing in firings { lastRuns[firing.scheduleId] = firing }
     }
 
     /// Adds a schedule from an API body: a new lower-case UUID `id`, `created` now, state from
@@ -178,7 +196,9 @@ public actor Scheduler {
     /// (`takeDue` then `start`).
     public func fireDue() async -> [Firing] {
         let now = clock.now
-        return await start(takeDue(), at: now)
+        let firings = await start(takeDue(), at: now)
+        record(firings)
+        return firings
     }
 
     /// The started schedules due at the clock's current time; their next runs are planned after now

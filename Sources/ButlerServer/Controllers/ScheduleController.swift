@@ -7,7 +7,7 @@ import Hummingbird
 /// object), `POST /v4/schedules` → 201 with the created object, `DELETE` → 204, start/stop of one → 200 with
 /// an array of one, startall/stopall → 200 with all, `GET /v4/schedules/status` → text/plain; an unknown id
 /// is 400 everywhere. Beyond Butler: every schedule carries `nextRunTime` (ISO 8601 with the zone's
-/// offset, null when stopped).
+/// offset, null when stopped) and, after it has fired, `lastRun` `{time, result}`.
 struct ScheduleController {
     let scheduler: Scheduler
     let endpoints: EndpointSwitches
@@ -31,16 +31,15 @@ struct ScheduleController {
 
     @Sendable func get(_ request: Request, context: ButlerRequestContext) async throws -> Response {
         if let id = try request.queryFields.string("id") {
-            let schedule = try await scheduler.schedule(id: id)
-            return try JSONResponse.make(await json(schedule))
+            return try JSONResponse.make(try await scheduler.view(id: id))
         }
-        return try JSONResponse.make(JSONValue.array(await scheduler.allWithNextRun().map { $0.0.json(nextRunTime: $0.1) }))
+        return try JSONResponse.make(JSONValue.array(await scheduler.views()))
     }
 
     @Sendable func create(_ request: Request, context: ButlerRequestContext) async throws -> Response {
         guard let body = try await request.jsonBody(context: context) else { throw ButlerHTTPError.validation("body must be object") }
         let schedule = try await scheduler.add(body)
-        return try JSONResponse.make(await json(schedule), status: .created)
+        return try JSONResponse.make(try await scheduler.view(id: schedule.id), status: .created)
     }
 
     @Sendable func delete(_ request: Request, context: ButlerRequestContext) async throws -> Response {
@@ -50,15 +49,11 @@ struct ScheduleController {
 
     private func one(_ state: Schedule.State, _ context: ButlerRequestContext) async throws -> Response {
         let schedule = try await scheduler.set(state, id: try context.pathParameter("scheduleId"))
-        return try JSONResponse.make(JSONValue.array([await json(schedule)]))
+        return try JSONResponse.make(JSONValue.array([try await scheduler.view(id: schedule.id)]))
     }
 
     private func all(_ state: Schedule.State) async throws -> Response {
         _ = try await scheduler.setAll(state)
-        return try JSONResponse.make(JSONValue.array(await scheduler.allWithNextRun().map { $0.0.json(nextRunTime: $0.1) }))
-    }
-
-    private func json(_ schedule: Schedule) async -> JSONValue {
-        schedule.json(nextRunTime: await scheduler.nextRunTime(id: schedule.id))
+        return try JSONResponse.make(JSONValue.array(await scheduler.views()))
     }
 }

@@ -23,7 +23,7 @@ struct ScheduleRunner: Service {
                 let due = await scheduler.takeDue()
                 if !due.isEmpty {
                     let now = clock.now
-                    Task { _ = await scheduler.start(due, at: now) }
+                    Task { await scheduler.record(await scheduler.start(due, at: now)) }
                 }
                 timer?.cancel()
                 timer = nil

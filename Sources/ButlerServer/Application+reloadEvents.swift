@@ -33,7 +33,7 @@ func reloadEventDestinations(
             destinations.append(Signl4ReloadEvents(kind: kind, url: config.signl4.url, alert: alert, http: http))
         }
         if let incidents = config.newRelicIncidents, let alert = failed ? incidents.reloadTaskFailure : incidents.reloadTaskAborted {
-            destinations.append(NewRelicReloadEvents(kind: kind, config: incidents, alert: alert, accounts: config.newRelic.accounts, http: http))
+            destinations.append(NewRelicReloadEvents(kind: kind, config: incidents, alert: alert, accounts: config.newRelic.accounts, http: http, logger: logger))
         }
     }
     if let directory = config.scriptLog.failedReloadDirectory {

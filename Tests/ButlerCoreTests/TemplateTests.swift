@@ -41,6 +41,8 @@ struct TemplateTests {
         #expect(try Self.render("{{#each executionDetails}}{{#if (eq detailsType 0)}}ERR {{message}}{{/if}}{{/each}}") == "ERR Failed")
         #expect(try Self.render("{{#eq executionStatusNum 8}}failed{{else}}other{{/eq}}") == "failed")
         #expect(try Self.render("{{#if (eq owner.name \"Anna\")}}yes{{/if}}") == "yes")
+        #expect(try Self.render("{{#if (eq taskTags.length undefined)}}u{{/if}}{{#unless (eq appOwnerEmail null)}}e{{/unless}}") == "ue")
+        #expect(try Self.render("{{#if (eq executionStatusNum 8)}}8{{/if}}{{#if (eq (eq 1 1) true)}}t{{/if}}") == "8t")
         #expect(try Self.render("{{#each genericUrls}}<a href=\"{{url}}\">{{linkText}}</a>{{/each}}")
             == "<a href=\"https://x.example/?a&#x3D;1&amp;b&#x3D;2\">Docs</a>")
     }
@@ -48,7 +50,8 @@ struct TemplateTests {
     @Test(arguments: [
         ("line 1\n{{formatDate stopTime}}", 2, "unknown helper 'formatDate'"),
         ("{{> partial}}", 1, "'{{> partial}}' is not supported (partials, inverse sections and decorators are not)"),
-        ("a\nb\n{{#each x}}never closed", 3, "#each is not closed with {{/each}}"),
+        ("a\nb\n{{#each x}}never\nclosed", 3, "#each is not closed with {{/each}}"),
+        ("a\r\nb\r\n{{oops x}}", 3, "unknown helper 'oops'"),
         ("{{#each x}}{{/if}}", 1, "unexpected {{/if}}"),
         ("{{#lookup x}}{{/lookup}}", 1, "unknown block helper '#lookup'"),
         ("{{taskName", 1, "'{{' without a matching '}}'"),

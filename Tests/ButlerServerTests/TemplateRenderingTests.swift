@@ -100,4 +100,15 @@ struct TemplateRenderingTests {
             #expect((try? String(contentsOf: url, encoding: .utf8)) == text, "docs/samples/\(name) is out of date: run the tests with BUTLER_WRITE_SAMPLES=1")
         }
     }
+
+    // Slack: values can't mention people or make links; link fields stay usable.
+    @Test func slackControlCharactersAreEscaped() {
+        let escaped = SlackReloadEvents.slackEscaped([
+            "taskName": "<!channel> R&D <https://evil.example|click>", "appUrl": "https://sense.example.com/app?a=1&b=2",
+            "genericUrls": [["linkText": "<b>", "url": "https://x.example/?a&b"]],
+        ])
+        #expect(escaped["taskName"] == "&lt;!channel&gt; R&amp;D &lt;https://evil.example|click&gt;")
+        #expect(escaped["appUrl"] == "https://sense.example.com/app?a=1&b=2")
+        #expect(escaped["genericUrls"]?[0]?["linkText"] == "&lt;b&gt;" && escaped["genericUrls"]?[0]?["url"] == "https://x.example/?a&b")
+    }
 }

@@ -30,6 +30,7 @@ public struct ChatAlertConfig: Equatable, Sendable, Decodable {
         try decoder.warnAboutUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         webhookURL = try c.value(.webhookURL, default: "")
+        guard !webhookURL.isEmpty else { throw ConfigError(c.codingPath + [CodingKeys.webhookURL], "must be set when the alert is enabled") }
         channel = try c.value(.channel, default: "")
         messageType = try c.value(.messageType, default: .basic)
         basicMsgTemplate = try c.value(.basicMsgTemplate, default: basicMsgTemplate)

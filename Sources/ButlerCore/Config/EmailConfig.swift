@@ -94,7 +94,7 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         func key(_ name: String) -> AnyCodingKey { AnyCodingKey(name) }
         enable = try c.value(key("enable"), default: false)
-        guard enable else { return }
+        // Read even when alerts are off: --test-email-address uses it.
         if c.contains(key("smtp")) {
             let s = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key("smtp"))
             smtp.host = try s.value(key("host"), default: "localhost")
@@ -105,6 +105,10 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
                 smtp.ignoreTLS = try t.value(key("ignoreTLS"), default: false)
                 smtp.requireTLS = try t.value(key("requireTLS"), default: false)
                 smtp.rejectUnauthorized = try t.value(key("rejectUnauthorized"), default: true)
+                if let name = try t.decodeIfPresent(String.self, forKey: key("serverName")), !name.isEmpty {
+                    throw ConfigError(t.codingPath + [key("serverName")],
+                                      "is not supported yet: connect with the name the server's certificate holds in smtp.host")
+                }
             }
             if s.contains(key("auth")) {
                 let a = try s.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key("auth"))
@@ -114,6 +118,7 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
                 }
             }
         }
+        guard enable else { return }
         reloadTaskFailure = try Self.alert(c, "reloadTaskFailure")
         reloadTaskAborted = try Self.alert(c, "reloadTaskAborted")
         reloadTaskSuccess = try Self.alert(c, "reloadTaskSuccess")
@@ -137,6 +142,12 @@ public struct EmailConfig: Equatable, Sendable, Decodable {
         let defaultTemplate = ["reloadTaskAborted": "aborted-reload-qseow", "reloadTaskSuccess": "success-reload-qseow"][name] ?? "failed-reload-qseow"
         alert.htmlTemplateFile = try a.value(key("htmlTemplateFile"), default: defaultTemplate)
         alert.fromAddress = try a.value(key("fromAddress"), default: alert.fromAddress)
+        let from = alert.fromAddress
+        let address = from.contains("<") ? String(from[from.index(after: from.lastIndex(of: "<")!)...].prefix { $0 != ">" }) : from
+        let display = from.contains("<") ? String(from[..<from.lastIndex(of: "<")!]) : ""
+        guard address.split(separator: "@").count == 2, !address.contains(" "), !display.contains(","), address.allSatisfy(\.isASCII) else {
+            throw ConfigError(a.codingPath + [key("fromAddress")], "must be an address or Name <address> (without commas in the name)")
+        }
         alert.recipients = (try a.decodeIfPresent([String?].self, forKey: key("recipients")) ?? []).compactMap { $0 }
         if a.contains(key("alertEnableByCustomProperty")) {
             let by = try a.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key("alertEnableByCustomProperty"))

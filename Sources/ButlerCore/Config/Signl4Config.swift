@@ -30,6 +30,7 @@ public struct Signl4Config: Equatable, Sendable {
         let s = try tool.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey("signl4"))
         guard try s.value(AnyCodingKey("enable"), default: false) else { return config }
         config.url = try s.value(AnyCodingKey("url"), default: "")
+        guard !config.url.isEmpty else { throw ConfigError(s.codingPath + [AnyCodingKey("url")], "must be set when Signl4 is enabled") }
         for name in ["reloadTaskFailure", "reloadTaskAborted"] where s.contains(AnyCodingKey(name)) {
             let a = try s.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey(name))
             guard try a.value(AnyCodingKey("enable"), default: false) else { continue }

@@ -36,7 +36,8 @@ extension ReloadAlert {
             "appLastModifiedDate": date(app?.raw["modifiedDate"]?.stringValue),
             "appLastModifiedByUserName": app?.raw["modifiedByUserName"] ?? .string(""),
             "appPublishTime": date(app?.raw["publishTime"]?.stringValue), "appPublished": app?.raw["published"] ?? .bool(false),
-            "appUrl": .string(urls.appBaseUrl.isEmpty || event.appId == nil ? "" : "\(urls.appBaseUrl)/\(event.appId!)"),
+            "appUrl": .string(urls.appBaseUrl.isEmpty || event.appId == nil
+                ? "" : "\(urls.appBaseUrl.hasSuffix("/") ? String(urls.appBaseUrl.dropLast()) : urls.appBaseUrl)/\(event.appId!)"),
             "appOwnerName": .string(owner?.name ?? ""), "appOwnerUserId": .string(owner?.userId ?? ""),
             "appOwnerUserDirectory": .string(owner?.userDirectory ?? ""), "appOwnerEmail": .string(owner?.email ?? ""),
             "qlikSenseQMC": .string(urls.qmc), "qlikSenseHub": .string(urls.hub),

@@ -55,6 +55,7 @@ extension Template {
         switch expression {
         case .string(let text): return .string(text)
         case .number(let number): return .number(number)
+        case .literal(let value): return value
         case .eq(let left, let right): return .bool(evaluate(left, scopes) == evaluate(right, scopes))
         case .path(let path):
             guard path.up < scopes.count else { return .null }

@@ -26,6 +26,8 @@ public struct Template: Sendable {
         case path(Path)
         case string(String)
         case number(Double)
+        /// `true`, `false`, `null`, `undefined`.
+        case literal(JSONValue)
         case eq(Expression, Expression)
     }
 

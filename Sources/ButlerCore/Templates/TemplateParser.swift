@@ -23,7 +23,7 @@ struct TemplateParser {
     }
 
     /// Nodes up to `{{else}}` or `{{/block}}` (returned as the second value).
-    mutating func parseNodes(until block: Template.Block?) throws -> ([Template.Node], String?) {
+    mutating func parseNodes(until block: Template.Block?, openedAt openLine: Int? = nil) throws -> ([Template.Node], String?) {
         var nodes: [Template.Node] = []
         var text = ""
         while position < characters.count {
@@ -53,10 +53,10 @@ struct TemplateParser {
                         guard !argument.isEmpty else { throw fail("#\(keyword) needs a value", line: tagLine) }
                         subject = try expression(argument, line: tagLine)
                     }
-                    var (body, end) = try parseNodes(until: kind)
+                    var (body, end) = try parseNodes(until: kind, openedAt: tagLine)
                     var otherwise: [Template.Node] = []
                     if end == "else" {
-                        (otherwise, end) = try parseNodes(until: kind)
+                        (otherwise, end) = try parseNodes(until: kind, openedAt: tagLine)
                     }
                     guard end == "/" + keyword else { throw fail("#\(keyword) is not closed with {{/\(keyword)}}", line: tagLine) }
                     nodes.append(.block(kind, subject, body: body, otherwise: otherwise))
@@ -72,13 +72,13 @@ struct TemplateParser {
                     nodes.append(.value(try expression(tag, line: tagLine), escaped: true))
                 }
             } else {
-                if characters[position] == "\n" { line += 1 }
+                if characters[position].isNewline { line += 1 }
                 text.append(characters[position])
                 position += 1
             }
         }
         if !text.isEmpty { nodes.append(.text(text)) }
-        if let block { throw fail("#\(block.rawValue) is not closed with {{/\(block.rawValue)}}") }
+        if let block { throw fail("#\(block.rawValue) is not closed with {{/\(block.rawValue)}}", line: openLine) }
         return (nodes, nil)
     }
 
@@ -98,7 +98,7 @@ struct TemplateParser {
                 position += closing.count
                 return inner
             }
-            if characters[position] == "\n" { line += 1 }
+            if characters[position].isNewline { line += 1 }
             inner.append(characters[position])
             position += 1
         }
@@ -147,7 +147,11 @@ struct TemplateParser {
             } else {
                 let token = rest.prefix { !$0.isWhitespace }
                 rest = rest.dropFirst(token.count)
-                if let number = Double(token) {
+                if let literal = ["true": JSONValue.bool(true), "false": .bool(false), "null": .null, "undefined": .null][String(token)] {
+                    result.append(.literal(literal))
+                } else if token.first.map({ $0.isNumber || $0 == "-" }) == true,
+                    token.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "E" || $0 == "+") }),
+                    let number = Double(token) {
                     result.append(.number(number))
                 } else {
                     result.append(.path(try path(String(token), line: line)))

@@ -58,18 +58,36 @@ public final class EmailReloadEvents: ReloadEventDestination {
     /// Limited per recipient inside `deliver`.
     public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { nil }
 
+    /// Sends one e-mail per recipient (as Butler: nobody sees the others, and one refused address doesn't
+    /// stop the rest). A recipient's rate limit starts only when its e-mail was sent.
+    /// - Throws: `ButlerError` when no e-mail could be sent.
     public func deliver(_ reload: ReloadAlert) async throws {
-        let recipients = recipients(for: reload).filter(allowed(taskId: reload.event.taskId))
+        let now = clock.now
+        let recipients = recipients(for: reload).filter { !limited(taskId: reload.event.taskId, recipient: $0, now: now) }
         guard !recipients.isEmpty else {
             logger.info("\(name): no recipients (or all rate-limited) for task \(reload.event.taskId)")
             return
         }
         let fields = JSONValue.object(reload.templateFields(urls: urls, head: alert.headScriptLogLines, tail: alert.tailScriptLogLines))
-        let message = MailMessage(
-            from: alert.fromAddress, to: recipients, subject: subject.render(fields, escapeHTML: false),
-            html: body.render(fields, escapeHTML: true), text: Self.plainText(reload, fields: fields),
-            priority: MailMessage.Priority(rawValue: alert.priority) ?? .normal)
-        try await mailer.send(message)
+        let subjectText = subject.render(fields, escapeHTML: false)
+        let html = body.render(fields, escapeHTML: true)
+        let text = Self.plainText(reload, fields: fields)
+        var failures: [String] = []
+        for recipient in recipients {
+            let message = MailMessage(
+                from: alert.fromAddress, to: [recipient], subject: subjectText, html: html, text: text,
+                priority: MailMessage.Priority(rawValue: alert.priority) ?? .normal)
+            do {
+                try await mailer.send(message)
+                lastSent.withLock { $0[reload.event.taskId + "|" + recipient.lowercased()] = now }
+            } catch {
+                logger.error("\(name): e-mail to \(recipient) for task \(reload.event.taskId) not sent: \(error)")
+                failures.append(recipient)
+            }
+        }
+        if failures.count == recipients.count {
+            throw ButlerError(.unavailable, "no e-mail could be sent for task \(reload.event.taskId)")
+        }
     }
 
     /// Who gets the alert (see the type's summary).
@@ -102,17 +120,12 @@ public final class EmailReloadEvents: ReloadEventDestination {
         return result
     }
 
-    private func allowed(taskId: String) -> (String) -> Bool {
-        let now = clock.now
+    private func limited(taskId: String, recipient: String, now: Date) -> Bool {
         let seconds = Double(alert.rateLimit)
-        return { recipient in
-            self.lastSent.withLock { sent in
-                let key = taskId + "|" + recipient.lowercased()
-                if let last = sent[key], now.timeIntervalSince(last) < seconds { return false }
-                if sent.count >= 10_000 { sent = sent.filter { now.timeIntervalSince($0.value) < seconds } }
-                sent[key] = now
-                return true
-            }
+        return lastSent.withLock { sent in
+            if sent.count >= 10_000 { sent = sent.filter { now.timeIntervalSince($0.value) < seconds } }
+            guard let last = sent[taskId + "|" + recipient.lowercased()] else { return false }
+            return now.timeIntervalSince(last) < seconds
         }
     }
 

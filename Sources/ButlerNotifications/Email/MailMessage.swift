@@ -70,9 +70,25 @@ public struct MailMessage: Sendable, Equatable {
         if clean.contains("<"), let open = clean.lastIndex(of: "<") {
             // Encode only the display name of `Name <address>`.
             let name = clean[..<open].trimmingCharacters(in: .whitespaces)
-            return "=?UTF-8?B?\(Data(name.utf8).base64EncodedString())?= \(clean[open...])"
+            return encodedWords(name) + " " + clean[open...]
         }
-        return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
+        return encodedWords(clean)
+    }
+
+    /// RFC 2047 encoded words of at most 75 characters (whole characters in each), folded onto lines.
+    static func encodedWords(_ text: String) -> String {
+        var words: [String] = []
+        var chunk = ""
+        for character in text {
+            // 45 bytes of UTF-8 make 60 base64 characters, plus 12 for `=?UTF-8?B?` and `?=`.
+            if chunk.utf8.count + String(character).utf8.count > 45 {
+                words.append(chunk)
+                chunk = ""
+            }
+            chunk.append(character)
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
     static func base64Lines(_ text: String) -> String {

@@ -61,11 +61,12 @@ public struct SMTPMailer: Sendable {
             butler_curl_set_string(curl, CURLOPT_USERNAME, user)
             butler_curl_set_string(curl, CURLOPT_PASSWORD, config.password ?? "")
         }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            butler_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return curl_easy_perform(curl)
-        }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+        butler_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer)
+        let code = curl_easy_perform(curl)
+        butler_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, nil)
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             throw ButlerError(.unavailable, "SMTP server \(config.host):\(config.port): \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")

@@ -32,8 +32,11 @@ struct ChatMessageTemplates: Sendable {
     /// The alert's template fields with the script-log text cut to the channel's limit.
     func fields(_ reload: ReloadAlert, urls: QlikSenseURLsConfig, alert: ChatAlertConfig) -> [String: JSONValue] {
         var fields = reload.templateFields(urls: urls, head: alert.headScriptLogLines, tail: alert.tailScriptLogLines)
-        for key in ["scriptLogHead", "scriptLogTail"] {
-            if case .string(let text)? = fields[key], text.count > textLimit { fields[key] = .string("…" + String(text.suffix(textLimit - 1))) }
+        if case .string(let text)? = fields["scriptLogHead"], text.count > textLimit {
+            fields["scriptLogHead"] = .string(String(text.prefix(textLimit - 1)) + "…")
+        }
+        if case .string(let text)? = fields["scriptLogTail"], text.count > textLimit {
+            fields["scriptLogTail"] = .string("…" + String(text.suffix(textLimit - 1)))
         }
         return fields
     }

@@ -1,5 +1,6 @@
 import ButlerCore
 import Foundation
+import Logging
 
 /// Failed and aborted reloads to New Relic (`Butler.incidentTool.newRelic`, spec §7.4): an event
 /// (`qs_reloadTaskFailedEvent` / `qs_reloadTaskAbortedEvent`) to `<url.event>/v1/accounts/<id>/events` and a
@@ -12,14 +13,16 @@ public struct NewRelicReloadEvents: ReloadEventDestination {
     let alert: NewRelicIncidentConfig.Alert
     let accounts: [NewRelicConfig.Account]
     let http: OutboundHTTPClient
+    let logger: Logger
 
     public init(kind: TaskEvent.Kind, config: NewRelicIncidentConfig, alert: NewRelicIncidentConfig.Alert,
-                accounts: [NewRelicConfig.Account], http: OutboundHTTPClient) {
+                accounts: [NewRelicConfig.Account], http: OutboundHTTPClient, logger: Logger) {
         self.kind = kind
         self.config = config
         self.alert = alert
         self.accounts = accounts
         self.http = http
+        self.logger = logger
     }
 
     public var name: String { "New Relic (\(kind == .failed ? "failed" : "aborted") reloads)" }
@@ -80,7 +83,11 @@ public struct NewRelicReloadEvents: ReloadEventDestination {
         var seen = Set<String>()
         return names.compactMap { name in
             guard seen.insert(name).inserted else { return nil }
-            return accounts.first { $0.accountName == name }
+            guard let account = accounts.first(where: { $0.accountName == name }) else {
+                logger.warning("\(self.name): no account '\(name)' in Butler.thirdPartyToolsCredentials.newRelic")
+                return nil
+            }
+            return account
         }
     }
 

@@ -33,7 +33,7 @@ public struct SlackReloadEvents: ReloadEventDestination {
     public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { alert.rateLimit > 0 ? alert.rateLimit : nil }
 
     public func deliver(_ reload: ReloadAlert) async throws {
-        let fields = templates.fields(reload, urls: urls, alert: alert)
+        let fields = Self.slackEscaped(templates.fields(reload, urls: urls, alert: alert))
         var message = templates.formattedMessage(fields)
         if message == nil && templates.formatted != nil {
             logger.error("\(name): \(alert.templateFile ?? "") did not render to a JSON object; sending the basic message instead")
@@ -48,6 +48,23 @@ public struct SlackReloadEvents: ReloadEventDestination {
         guard (200..<300).contains(reply.status) else {
             throw ButlerError(.badGateway, "Slack answered \(reply.status): \(reply.body)")
         }
+    }
+
+    /// Slack's control characters `&`, `<`, `>` escaped in every value but the links, so a task name or a
+    /// script-log line like `<!channel>` can't mention anyone or make a link.
+    static func slackEscaped(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        func escape(_ value: JSONValue, key: String) -> JSONValue {
+            switch value {
+            case .string(let text):
+                if key.lowercased().contains("url") || key == "qlikSenseQMC" || key == "qlikSenseHub" { return value }
+                return .string(text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;"))
+            case .array(let items): return .array(items.map { escape($0, key: key) })
+            case .object(let members): return .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, escape($0.value, key: $0.key)) }))
+            default: return value
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: fields.map { ($0.key, escape($0.value, key: $0.key)) })
     }
 
     /// The `basic` message: header, script-log tail, buttons.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A local SMTP sink for Butler's e-mail tests (aiosmtpd from PyPI).
 
-Usage: smtp_sink.py <port> <folder>. Listens on 127.0.0.1:<port>; every message received is written to
-<folder>/<n>.json as {"from", "to", "subject", "priority", "text", "html", "contentType"}.
+Usage: smtp_sink.py <port> <folder> [<user>:<password>]. Listens on 127.0.0.1:<port>; every message received
+is written to <folder>/<n>.json as {"from", "to", "subject", "priority", "text", "html", "contentType"}.
+With a user and password, the server requires AUTH (PLAIN/LOGIN, without TLS) and refuses other logins.
 """
 import json
 import os
@@ -39,9 +40,23 @@ class Sink:
         return "250 OK"
 
 
+class Login:
+    def __init__(self, user, password):
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == self.user and auth_data.password == self.password
+        return AuthResult(success=ok)
+
+
 port, folder = int(sys.argv[1]), sys.argv[2]
 os.makedirs(folder, exist_ok=True)
-controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+options = {}
+if len(sys.argv) > 3:
+    user, password = sys.argv[3].split(":", 1)
+    options = {"authenticator": Login(user, password), "auth_required": True, "auth_require_tls": False}
+controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **options)
 controller.start()
 print("ready", flush=True)
 try:

@@ -14,7 +14,7 @@ func reloadEventDestinations(
     var destinations: [any ReloadEventDestination] = []
     if let mqtt { destinations.append(MQTTReloadEvents(connection: mqtt, config: config.mqtt)) }
     if config.influxDB.enable { destinations.append(InfluxDBReloadEvents(config: config.influxDB, http: http)) }
-    let mailer = SMTPMailer(config: config.email.smtp)
+    let mailer = SMTPMailer(config: config.email.smtp, timeout: options.outboundTimeout)
     if config.email.enable, let alert = config.email.reloadTaskSuccess {
         destinations.append(try EmailReloadEvents(kind: .success, alert: alert, urls: config.urls, mailer: mailer, clock: options.clock, logger: logger))
     }

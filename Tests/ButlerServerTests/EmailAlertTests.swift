@@ -164,4 +164,67 @@ struct EmailAlertTests {
             }
         }
     }
+
+    // A server that wants a login: the right password sends, a wrong one is a logged failure and the
+    // webhook still gets the alert; a server that accepts the connection and never answers holds up nothing.
+    @Test func loginRefusedAndSilentServer() async throws {
+        let sink = try SMTPSink(login: "butler:s3cret")
+        try await sink.ready()
+        let silent = try ServerSocket.listen()
+        try await ReloadEventPipelineTests.withDatabase { database in
+            try await CaptureServer.run { server, port in
+                try await withSimulator { sim in
+                    var good = Self.config(sim, capture: port, database: database, smtpPort: sink.port, alert: Self.alert())
+                    good.email.smtp.user = "butler"
+                    good.email.smtp.password = "s3cret"
+                    try await Self.run(sim, good) { client in
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
+                        #expect(try await sink.waitFor(3).count == 3)
+                    }
+                    var wrong = good
+                    wrong.email.smtp.password = "wrong"
+                    wrong.email.reloadTaskFailure?.rateLimit = 0
+                    try await Self.run(sim, wrong) { client in
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
+                        #expect(try await ReloadEventPipelineTests.waitFor(2, server).count == 2)
+                        try await Task.sleep(for: .milliseconds(500))
+                        #expect(sink.messages.count == 3)
+                    }
+                    let stuck = Self.config(sim, capture: port, database: database, smtpPort: silent.port, alert: Self.alert())
+                    try await Self.run(sim, stuck) { client in
+                        let sent = ContinuousClock.now
+                        _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
+                        #expect(try await ReloadEventPipelineTests.waitFor(3, server).count == 3)
+                        #expect(ContinuousClock.now - sent < .seconds(5))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A TCP socket on a free loopback port that accepts connections and never says a word.
+final class ServerSocket: @unchecked Sendable {
+    let fd: Int32
+    let port: Int
+
+    private init(fd: Int32, port: Int) {
+        self.fd = fd
+        self.port = port
+    }
+
+    static func listen() throws -> ServerSocket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound, Glibc.listen(fd, 16) == 0 else { close(fd); throw RawConnectionError.connectFailed }
+        return ServerSocket(fd: fd, port: Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    deinit { close(fd) }
 }

@@ -8,13 +8,14 @@ final class SMTPSink: @unchecked Sendable {
     let folder: URL
     private let process = Process()
 
-    init() throws {
+    /// - Parameter login: `user:password` the server requires (AUTH without TLS); nil for an open server.
+    init(login: String? = nil) throws {
         port = RawConnection.freePort()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("butler-smtp-\(UUID().uuidString)")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/smtp_sink.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(port), folder.path]
+        process.arguments = ["python3", script.path, String(port), folder.path] + (login.map { [$0] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }

@@ -58,8 +58,8 @@ public final class EmailReloadEvents: ReloadEventDestination {
     /// Limited per recipient inside `deliver`.
     public func rateLimitSeconds(for kind: TaskEvent.Kind) -> Int? { nil }
 
-    /// Sends one e-mail per recipient (as Butler: nobody sees the others, and one refused address doesn't
-    /// stop the rest). A recipient's rate limit starts only when its e-mail was sent.
+    /// Sends one e-mail per recipient, concurrently (as Butler: nobody sees the others, and one refused
+    /// address doesn't stop the rest). A recipient's rate limit starts only when its e-mail was sent.
     /// - Throws: `ButlerError` when no e-mail could be sent.
     public func deliver(_ reload: ReloadAlert) async throws {
         let now = clock.now
@@ -72,18 +72,26 @@ public final class EmailReloadEvents: ReloadEventDestination {
         let subjectText = subject.render(fields, escapeHTML: false)
         let html = body.render(fields, escapeHTML: true)
         let text = Self.plainText(reload, fields: fields)
-        var failures: [String] = []
-        for recipient in recipients {
-            let message = MailMessage(
-                from: alert.fromAddress, to: [recipient], subject: subjectText, html: html, text: text,
-                priority: MailMessage.Priority(rawValue: alert.priority) ?? .normal)
-            do {
-                try await mailer.send(message)
-                lastSent.withLock { $0[reload.event.taskId + "|" + recipient.lowercased()] = now }
-            } catch {
-                logger.error("\(name): e-mail to \(recipient) for task \(reload.event.taskId) not sent: \(error)")
-                failures.append(recipient)
+        let priority = MailMessage.Priority(rawValue: alert.priority) ?? .normal
+        let taskId = reload.event.taskId
+        // Concurrently: a server that stalls costs one timeout, not one per recipient.
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for recipient in recipients {
+                let message = MailMessage(from: alert.fromAddress, to: [recipient], subject: subjectText, html: html, text: text, priority: priority)
+                group.addTask {
+                    do {
+                        try await self.mailer.send(message)
+                        self.lastSent.withLock { $0[taskId + "|" + recipient.lowercased()] = now }
+                        return nil
+                    } catch {
+                        self.logger.error("\(self.name): e-mail to \(recipient) for task \(taskId) not sent: \(error)")
+                        return recipient
+                    }
+                }
             }
+            var failed: [String] = []
+            for await recipient in group { if let recipient { failed.append(recipient) } }
+            return failed
         }
         if failures.count == recipients.count {
             throw ButlerError(.unavailable, "no e-mail could be sent for task \(reload.event.taskId)")

@@ -6,22 +6,32 @@ import NIOPosix
 /// Sends e-mail over SMTP through libcurl (`Butler.emailNotification.smtp`): `secure: true` is TLS from the
 /// first byte (`smtps://`, usually port 465); otherwise STARTTLS is used when offered (required with
 /// `tls.requireTLS`, never with `tls.ignoreTLS`); `tls.rejectUnauthorized: false` accepts any certificate;
-/// `auth` logs in. Each message is one blocking libcurl transfer on NIO's thread pool, with a connect
-/// timeout of 5 s and a whole-transfer timeout of 30 s.
+/// `auth` logs in. Each message is one blocking libcurl transfer on the mailer's own thread pool, with a connect
+/// timeout of 5 s and a whole-transfer timeout of `timeout` (Butler's outbound timeout, 10 s by default).
 public struct SMTPMailer: Sendable {
     let config: EmailConfig.SMTP
+    let timeout: Duration
 
-    public init(config: EmailConfig.SMTP) {
+    public init(config: EmailConfig.SMTP, timeout: Duration = .seconds(30)) {
         self.config = config
+        self.timeout = timeout
     }
 
     private static let initialised: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+
+    /// Threads for libcurl's blocking transfers, apart from NIO's shared pool (as many as 8 e-mails at once;
+    /// lives as long as the process).
+    private static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 8)
+        pool.start()
+        return pool
+    }()
 
     /// - Throws: `ButlerError(.unavailable)` with libcurl's message when the server can't be reached, refuses
     ///   the login or the message.
     public func send(_ message: MailMessage) async throws {
         let payload = Array(message.rendered().utf8)
-        try await NIOThreadPool.singleton.runIfActive { try self.transfer(payload, from: MailMessage.address(message.from), to: message.to) }
+        try await Self.threads.runIfActive { try self.transfer(payload, from: MailMessage.address(message.from), to: message.to) }
     }
 
     final class Upload {
@@ -47,8 +57,9 @@ public struct SMTPMailer: Sendable {
         butler_curl_set_read_function(curl, readPayload)
         butler_curl_set_pointer(curl, CURLOPT_READDATA, uploadPointer.toOpaque())
         butler_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
-        butler_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, 5)
-        butler_curl_set_long(curl, CURLOPT_TIMEOUT, 30)
+        let seconds = max(1, Int(timeout.components.seconds))
+        butler_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, min(5, seconds))
+        butler_curl_set_long(curl, CURLOPT_TIMEOUT, seconds)
         if !config.secure {
             let useSSL = config.ignoreTLS ? CURLUSESSL_NONE : (config.requireTLS ? CURLUSESSL_ALL : CURLUSESSL_TRY)
             butler_curl_set_long(curl, CURLOPT_USE_SSL, Int(useSSL.rawValue))

@@ -14,6 +14,7 @@ UDP_PORT=${UDP_PORT:-19998}
 PORT=${PORT:-18082}
 SINK_PORT=${SINK_PORT:-18083}
 DEDUP=${DEDUP:-true}
+PARSE_RATE=${PARSE_RATE:-20000}
 
 swift build -c release --product butler >/dev/null
 binary="$(swift build -c release --show-bin-path)/butler"
@@ -83,3 +84,34 @@ echo "== UDP: $COUNT datagrams sent in $(echo "$sent - $start" | bc | xargs prin
   "$delivered delivered to the webhook sink in $(echo "$end - $start" | bc | xargs printf %.2f) s:" \
   "$(echo "$delivered / ($end - $start)" | bc | xargs printf %.0f) datagrams/s end to end"
 grep -E "UDP: " "$work/butler.log" | head -5 || true
+
+# Parsing alone: no destinations, so each datagram is checked, parsed, de-duplicated and logged
+# ("Reload event: …" at info level); counted from the log.
+kill "${pids[1]}" 2>/dev/null || true
+wait "${pids[1]}" 2>/dev/null || true
+sed -i -e 's/logLevel: warn/logLevel: info/' -e '/webhookNotification:/,$d' "$work/butler.yaml"
+"$binary" -c "$work/butler.yaml" --api-rate-limit 0 >"$work/parse.log" 2>&1 & pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v4/butlerping" >/dev/null && break; sleep 0.1; done
+start=$(date +%s.%N)
+python3 - "$COUNT" "$PARSE_RATE" "$UDP_PORT" <<'PY'
+import socket, sys, time, uuid
+count, rate, port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+begin = time.perf_counter()
+for i in range(count):
+    line = (f"/scheduler-task-failed/;qs-node1;Reload {i};App {i};LAB\\goran;{uuid.UUID(int=i + 1, version=4)};;"
+            f"2024-05-06 14:23:45,123;ERROR;{uuid.uuid4()};Max retries reached")
+    sock.sendto(line.encode(), ("127.0.0.1", port))
+    ahead = begin + (i + 1) / rate - time.perf_counter()
+    if ahead > 0:
+        time.sleep(ahead)
+PY
+for _ in $(seq 600); do
+  parsed=$(grep -c "Reload event: task" "$work/parse.log" || true)
+  [ "$parsed" -ge "$COUNT" ] && break
+  sleep 0.1
+done
+end=$(date +%s.%N)
+parsed=$(grep -c "Reload event: task" "$work/parse.log" || true)
+echo "== UDP parsing: $parsed of $COUNT datagrams parsed and de-duplicated in $(echo "$end - $start" | bc | xargs printf %.2f) s:" \
+  "$(echo "$parsed / ($end - $start)" | bc | xargs printf %.0f) datagrams/s"

@@ -76,7 +76,7 @@ final class ButlerProcess: @unchecked Sendable {
         process.currentDirectoryURL = directory
         // Output goes to a file, so a chatty process can never block on a full pipe.
         if !FileManager.default.fileExists(atPath: outputURL.path) {
-            FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         }
         let log = try FileHandle(forWritingTo: outputURL)
         log.seekToEndOfFile()

@@ -23,7 +23,7 @@ struct InterruptedCopyTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // A 1 GiB source (sparse: cheap to make, but every byte is copied) and an old destination.
         let source = from + "/big.qvd"
-        FileManager.default.createFile(atPath: source, contents: nil)
+        _ = FileManager.default.createFile(atPath: source, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: source))
         try handle.truncate(atOffset: 1 << 30)
         try handle.close()

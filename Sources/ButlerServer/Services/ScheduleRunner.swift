@@ -15,7 +15,7 @@ struct ScheduleRunner: Service {
         let (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await scheduler.onChange { wake.yield() }
         wake.yield()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var timer: Task<Void, Never>?
             defer { timer?.cancel() }
             for await _ in wakeUps {

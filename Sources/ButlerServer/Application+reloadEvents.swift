@@ -24,10 +24,10 @@ func reloadEventDestinations(
             destinations.append(try EmailReloadEvents(kind: kind, alert: alert, urls: config.urls, mailer: mailer, clock: options.clock, logger: logger))
         }
         if let alert = failed ? config.slack.reloadTaskFailure : config.slack.reloadTaskAborted {
-            destinations.append(try SlackReloadEvents(kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
+            destinations.append(try ChatReloadEvents(channel: .slack, kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
         }
         if let alert = failed ? config.teams.reloadTaskFailure : config.teams.reloadTaskAborted {
-            destinations.append(try TeamsReloadEvents(kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
+            destinations.append(try ChatReloadEvents(channel: .teams, kind: kind, alert: alert, urls: config.urls, http: http, logger: logger))
         }
         if let alert = failed ? config.signl4.reloadTaskFailure : config.signl4.reloadTaskAborted {
             destinations.append(Signl4ReloadEvents(kind: kind, url: config.signl4.url, alert: alert, http: http))

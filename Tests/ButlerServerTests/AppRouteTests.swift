@@ -235,8 +235,9 @@ struct AppRouteTests {
 
     @Test("An Engine port that accepts TCP but never answers TLS: 503 after the connect timeout, not a hang")
     func silentEngine() async throws {
-        let (fd, port) = try Self.silentListener()
-        defer { close(fd) }
+        let listener = try SilentListener()
+        defer { withExtendedLifetime(listener) {} }
+        let port = listener.port
         try await withSimulator { sim in
             var config = sim.butlerConfig()
             config.qlikSense.engine?.port = port
@@ -266,20 +267,6 @@ struct AppRouteTests {
                 #expect(ContinuousClock.now - started < .seconds(3))
             }
         }
-    }
-
-    /// A TCP socket on 127.0.0.1 that listens (the kernel completes connections) but never accepts or answers.
-    static func silentListener() throws -> (Int32, Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound, listen(fd, 16) == 0 else { throw RawConnectionError.connectFailed }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// The config of a simulator that has been stopped again.

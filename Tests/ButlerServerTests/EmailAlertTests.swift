@@ -170,7 +170,7 @@ struct EmailAlertTests {
     @Test func loginRefusedAndSilentServer() async throws {
         let sink = try SMTPSink(login: "butler:s3cret")
         try await sink.ready()
-        let silent = try ServerSocket.listen()
+        let silent = try SilentListener()
         try await ReloadEventPipelineTests.withDatabase { database in
             try await CaptureServer.run { server, port in
                 try await withSimulator { sim in
@@ -201,30 +201,4 @@ struct EmailAlertTests {
             }
         }
     }
-}
-
-/// A TCP socket on a free loopback port that accepts connections and never says a word.
-final class ServerSocket: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
-
-    private init(fd: Int32, port: Int) {
-        self.fd = fd
-        self.port = port
-    }
-
-    static func listen() throws -> ServerSocket {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound, Glibc.listen(fd, 16) == 0 else { close(fd); throw RawConnectionError.connectFailed }
-        return ServerSocket(fd: fd, port: Int(UInt16(bigEndian: address.sin_port)))
-    }
-
-    deinit { close(fd) }
 }

@@ -103,7 +103,7 @@ struct TemplateRenderingTests {
 
     // Slack: values can't mention people or make links; link fields stay usable.
     @Test func slackControlCharactersAreEscaped() {
-        let escaped = SlackReloadEvents.slackEscaped([
+        let escaped = ChatReloadEvents.slackEscaped([
             "taskName": "<!channel> R&D <https://evil.example|click>", "appUrl": "https://sense.example.com/app?a=1&b=2",
             "genericUrls": [["linkText": "<b>", "url": "https://x.example/?a&b"]],
         ])

@@ -50,15 +50,9 @@ Butler:
           webhookURL: http://127.0.0.1:$SINK_PORT/v4/butlerping
           httpMethod: GET
 YAML
-"$binary" -c "$work/sink.yaml" --api-rate-limit 0 >"$work/sink.log" 2>&1 & pids+=($!)
-"$binary" -c "$work/butler.yaml" --api-rate-limit 0 >"$work/butler.log" 2>&1 & pids+=($!)
-for port in $SINK_PORT $PORT; do
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v4/butlerping" >/dev/null && break; sleep 0.1; done
-done
-before=$(grep -c "GET /v4/butlerping" "$work/sink.log" || true)
-
-start=$(date +%s.%N)
-python3 - "$COUNT" "$RATE" "$UDP_PORT" <<'PY'
+# COUNT failed-reload datagrams (distinct tasks and execution ids) at $1 per second.
+send_datagrams() {
+  python3 - "$COUNT" "$1" "$UDP_PORT" <<'PY'
 import socket, sys, time, uuid
 count, rate, port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -72,6 +66,17 @@ for i in range(count):
     if ahead > 0:
         time.sleep(ahead)
 PY
+}
+
+"$binary" -c "$work/sink.yaml" --api-rate-limit 0 >"$work/sink.log" 2>&1 & pids+=($!)
+"$binary" -c "$work/butler.yaml" --api-rate-limit 0 >"$work/butler.log" 2>&1 & pids+=($!)
+for port in $SINK_PORT $PORT; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v4/butlerping" >/dev/null && break; sleep 0.1; done
+done
+before=$(grep -c "GET /v4/butlerping" "$work/sink.log" || true)
+
+start=$(date +%s.%N)
+send_datagrams "$RATE"
 sent=$(date +%s.%N)
 for _ in $(seq 600); do
   delivered=$(( $(grep -c "GET /v4/butlerping" "$work/sink.log" || true) - before ))
@@ -93,19 +98,7 @@ sed -i -e 's/logLevel: warn/logLevel: info/' -e '/webhookNotification:/,$d' "$wo
 "$binary" -c "$work/butler.yaml" --api-rate-limit 0 >"$work/parse.log" 2>&1 & pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v4/butlerping" >/dev/null && break; sleep 0.1; done
 start=$(date +%s.%N)
-python3 - "$COUNT" "$PARSE_RATE" "$UDP_PORT" <<'PY'
-import socket, sys, time, uuid
-count, rate, port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-begin = time.perf_counter()
-for i in range(count):
-    line = (f"/scheduler-task-failed/;qs-node1;Reload {i};App {i};LAB\\goran;{uuid.UUID(int=i + 1, version=4)};;"
-            f"2024-05-06 14:23:45,123;ERROR;{uuid.uuid4()};Max retries reached")
-    sock.sendto(line.encode(), ("127.0.0.1", port))
-    ahead = begin + (i + 1) / rate - time.perf_counter()
-    if ahead > 0:
-        time.sleep(ahead)
-PY
+send_datagrams "$PARSE_RATE"
 for _ in $(seq 600); do
   parsed=$(grep -c "Reload event: task" "$work/parse.log" || true)
   [ "$parsed" -ge "$COUNT" ] && break

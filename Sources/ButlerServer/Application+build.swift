@@ -107,7 +107,7 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
             destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger), clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
-            deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now) : nil,
+            deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now, logger: logger) : nil,
             clock: options.clock, logger: logger, handler: { try await dispatcher.dispatch($0) })
         services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
     }

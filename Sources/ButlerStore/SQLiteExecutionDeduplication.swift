@@ -1,6 +1,7 @@
 import ButlerCore
 import Foundation
 import GRDB
+import Logging
 import Synchronization
 
 /// Execution-id de-duplication kept in Butler's SQLite database, so an event handled before a restart is
@@ -23,12 +24,14 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
     }
 
     let database: ButlerDatabase
+    let logger: Logger
     private let state = Mutex(State())
 
     /// Loads the claims that haven't expired at `now`.
     /// - Throws: `ButlerError.failed` when the database can't be read.
-    public init(database: ButlerDatabase, now: Date = Date()) throws {
+    public init(database: ButlerDatabase, now: Date = Date(), logger: Logger = Logger(label: "butler")) throws {
         self.database = database
+        self.logger = logger
         let nowMs = Int64(now.timeIntervalSince1970 * 1000)
         do {
             let rows = try database.writer.read { db in
@@ -85,16 +88,20 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
             }
             guard !batch.isEmpty else { return }
             let nowMs = Int64(now.timeIntervalSince1970 * 1000)
-            try? await database.writer.write { db in
-                try db.execute(sql: "DELETE FROM executionClaim WHERE expiresAt <= ?", arguments: [nowMs])
-                for change in batch {
-                    switch change {
-                    case .claim(let id, let until):
-                        try db.execute(sql: "INSERT OR REPLACE INTO executionClaim (executionId, expiresAt) VALUES (?, ?)", arguments: [id, until])
-                    case .release(let id):
-                        try db.execute(sql: "DELETE FROM executionClaim WHERE executionId = ?", arguments: [id])
+            do {
+                try await database.writer.write { db in
+                    try db.execute(sql: "DELETE FROM executionClaim WHERE expiresAt <= ?", arguments: [nowMs])
+                    for change in batch {
+                        switch change {
+                        case .claim(let id, let until):
+                            try db.execute(sql: "INSERT OR REPLACE INTO executionClaim (executionId, expiresAt) VALUES (?, ?)", arguments: [id, until])
+                        case .release(let id):
+                            try db.execute(sql: "DELETE FROM executionClaim WHERE executionId = ?", arguments: [id])
+                        }
                     }
                 }
+            } catch {
+                logger.error("Reload-event claims could not be stored (\(batch.count) changes; they hold until restart): \(error)")
             }
         }
     }

@@ -59,7 +59,7 @@ struct TemplateRenderingTests {
             config.tailScriptLogLines = 10_000
             let fields = templates.fields(Self.alert(logLines: lines), urls: Self.urls, alert: config)
             let message = try #require(templates.formattedMessage(fields), "\(path) with a \(label) script log")
-            let text = String(decoding: ChatMessageTemplates.encode(.object(message)), as: UTF8.self)
+            let text = JSONValue.object(message).jsonText
             #expect(text.contains(#"Reload of \"Försäljning\" \\ 日本 <EU>"#), "\(path), \(label)")
             #expect(text.count < 12_000, "\(path), \(label): \(text.count) characters")
         }

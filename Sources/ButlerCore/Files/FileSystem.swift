@@ -145,6 +145,39 @@ enum FileSystem {
         return true
     }
 
+    /// Writes `data` to `path` so that a crash leaves the old file or the new one, never a torn one: a
+    /// temporary sibling is written and fsynced, renamed over `path`, and the folder (created if missing)
+    /// is fsynced.
+    /// - Throws: `Failure` naming the step and path.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try createDirectories(folder)
+        let temporary = temporarySibling(of: path)
+        let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard file >= 0 else { throw Failure("create", temporary) }
+        var written = 0
+        let ok = data.withUnsafeBytes { bytes -> Bool in
+            while written < bytes.count {
+                let count = write(file, bytes.baseAddress! + written, bytes.count - written)
+                guard count > 0 else { return false }
+                written += count
+            }
+            return fsync(file) == 0
+        }
+        let code = errno
+        close(file)
+        guard ok, rename(temporary, path) == 0 else {
+            let failure = Failure(ok ? "rename into place" : "write", ok ? path : temporary, ok ? errno : code)
+            unlink(temporary)
+            throw failure
+        }
+        let directory = open(folder, O_RDONLY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
     /// A name for a temporary sibling: hidden, unique, recognisable as Butler's.
     static func temporarySibling(of path: String) -> String {
         let url = URL(fileURLWithPath: path)

@@ -22,8 +22,7 @@ public struct ScriptLogArchive: ReloadEventDestination {
         guard let log = alert.scriptLog else { throw ButlerError.failed("no script log to store (\(alert.problems.joined(separator: "; ")))") }
         let url = fileURL(for: alert.event, at: clock.now)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(log.lines.joined(separator: "\n").utf8).write(to: url, options: .atomic)
+            try FileSystem.writeAtomically(Data(log.lines.joined(separator: "\n").utf8), to: url.path)
         } catch {
             throw ButlerError.failed("script log could not be written to \(url.path): \(error)")
         }

@@ -40,18 +40,13 @@ public struct ScheduleFile: Sendable {
 
     /// The file's text: `butlerSchedule:` and one block mapping per schedule, keys sorted.
     static func yaml(_ schedules: [Schedule]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func json(_ value: some Encodable) -> String {
-            (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        }
         var text = schedules.isEmpty ? "butlerSchedule: []\n" : "butlerSchedule:\n"
         for schedule in schedules {
             guard case .object(let fields) = schedule.json() else { continue }
             var first = true
             for key in fields.keys.sorted() {
                 let plainKey = !key.isEmpty && key.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "_" }
-                text += (first ? "  - " : "    ") + (plainKey ? key : json(key)) + ": " + json(fields[key]!) + "\n"
+                text += (first ? "  - " : "    ") + (plainKey ? key : JSONValue.string(key).jsonText) + ": " + fields[key]!.jsonText + "\n"
                 first = false
             }
         }
@@ -61,27 +56,9 @@ public struct ScheduleFile: Sendable {
     /// Replaces the file with `schedules` (atomically, see the type's summary).
     /// - Throws: `ButlerError.failed` naming the file when it can't be written.
     public func write(_ schedules: [Schedule]) throws {
-        let text = Self.yaml(schedules)
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/.\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-                throw ButlerError.failed("cannot create \(temporary)")
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else { throw ButlerError.failed(String(cString: strerror(errno))) }
-            let directory = open(folder, O_RDONLY)
-            if directory >= 0 {
-                fsync(directory)
-                close(directory)
-            }
+            try FileSystem.writeAtomically(Data(Self.yaml(schedules).utf8), to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             throw ButlerError.failed("Schedule file \(path) could not be written: \(error)")
         }
     }

@@ -86,17 +86,6 @@ public actor Scheduler {
         return entries
     }
 
-    /// Every schedule, in the order they were added.
-    public func all() -> [Schedule] { entries.map(\.schedule) }
-
-    /// - Throws: `.badRequest` "REST SCHEDULER: Schedule ID <id> not found." (Butler's message).
-    public func schedule(id: String) throws -> Schedule {
-        guard let entry = entries.first(where: { $0.schedule.id == id }) else {
-            throw ButlerError.badRequest("REST SCHEDULER: Schedule ID \(id) not found.")
-        }
-        return entry.schedule
-    }
-
     /// A schedule as the API shows it: its fields, `nextRunTime` (ISO 8601 with the zone's offset, null when
     /// stopped) and, once it has fired since start-up, `lastRun` `{time, result}` (`started` or why not).
     /// - Throws: `.badRequest` "REST SCHEDULER: Schedule ID <id> not found."
@@ -175,7 +164,7 @@ public actor Scheduler {
         }
         try saveOrUndo { $0 = before }
         changeObserver?()
-        return all()
+        return entries.map(\.schedule)
     }
 
     /// `GET /v4/schedules/status`: `{`, one line per schedule `'<id>': <cron>: <name>: Running|Stopped`, `}`

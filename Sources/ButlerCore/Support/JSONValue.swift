@@ -42,6 +42,23 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// The value as compact JSON text (keys sorted, `/` not escaped): the one encoding of the payloads
+    /// Butler sends (webhooks, MQTT, Slack, Teams, New Relic, Signl4) and of the schedule file's values.
+    public var jsonData: Data {
+        (try? Self.payloadEncoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// `jsonData` as text.
+    public var jsonText: String { String(decoding: jsonData, as: UTF8.self) }
+
+    private static let payloadEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
 extension JSONValue: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

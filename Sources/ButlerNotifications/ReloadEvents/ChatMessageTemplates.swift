@@ -55,18 +55,11 @@ struct ChatMessageTemplates: Sendable {
     /// Every string made safe inside a JSON string literal.
     static func jsonEscaped(_ value: JSONValue) -> JSONValue {
         switch value {
-        case .string(let text):
-            let quoted = String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-            return .string(String(quoted.dropFirst().dropLast()))
+        case .string:
+            return .string(String(value.jsonText.dropFirst().dropLast()))
         case .array(let items): return .array(items.map(jsonEscaped))
         case .object(let fields): return .object(fields.mapValues(jsonEscaped))
         default: return value
         }
-    }
-
-    static func encode(_ value: JSONValue) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 }

@@ -53,7 +53,7 @@ public struct ChatReloadEvents: ReloadEventDestination {
             if message?["icon_emoji"] == nil { message?["icon_emoji"] = .string(alert.iconEmoji) }
         }
         let basic = channel == .slack ? slackMessage(fields) : teamsCard(fields)
-        let body = ChatMessageTemplates.encode(message.map(JSONValue.object) ?? basic)
+        let body = (message.map(JSONValue.object) ?? basic).jsonData
         let reply = try await http.postJSON(body, to: alert.webhookURL, service: name)
         guard (200..<300).contains(reply.status) else {
             throw ButlerError(.badGateway, "\(channel.rawValue) answered \(reply.status): \(reply.body)")

@@ -47,8 +47,6 @@ public struct MQTTReloadEvents: ReloadEventDestination {
             "qs_taskMetadata": alert.task?.raw ?? .object([:]),
         ]
         if event.kind == .aborted { fields["qs_appMetadata"] = alert.app?.raw ?? .object([:]) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(JSONValue.object(fields))) ?? Data("{}".utf8), as: UTF8.self)
+        return JSONValue.object(fields).jsonText
     }
 }

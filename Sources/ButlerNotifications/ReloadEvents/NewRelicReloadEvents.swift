@@ -95,7 +95,7 @@ public struct NewRelicReloadEvents: ReloadEventDestination {
     private func post(_ body: JSONValue, to url: String, account: NewRelicConfig.Account) async -> String? {
         let headers = [("Api-Key", account.insertApiKey)] + alert.headers.map { ($0.name, $0.value) }
         do {
-            let reply = try await http.postJSON(ChatMessageTemplates.encode(body), to: url, headers: headers, service: "New Relic account '\(account.accountName)'")
+            let reply = try await http.postJSON(body.jsonData, to: url, headers: headers, service: "New Relic account '\(account.accountName)'")
             return (200..<300).contains(reply.status) ? nil : "account '\(account.accountName)' answered \(reply.status)"
         } catch {
             return "account '\(account.accountName)': \(error)"

@@ -35,7 +35,7 @@ public struct Signl4ReloadEvents: ReloadEventDestination {
             "hostName": .string(event.hostName), "user": .string(event.user.replacingOccurrences(of: "\\", with: "/")),
             "logTimeStamp": .string(event.logTimeStamp), "logMessage": .string(event.logMessage),
         ])
-        let reply = try await http.postJSON(ChatMessageTemplates.encode(body), to: url, service: name)
+        let reply = try await http.postJSON(body.jsonData, to: url, service: name)
         guard (200..<300).contains(reply.status) else {
             throw ButlerError(.badGateway, "Signl4 answered \(reply.status): \(reply.body)")
         }

@@ -38,9 +38,8 @@ public final class WebhookReloadEvents: Service, ClosableService {
                 request = HTTPClientRequest(url: webhook.url)
                 request.method = webhook.method == .POST ? .POST : .PUT
                 request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                request.body = .bytes(ByteBuffer(data: try encoder.encode(Dictionary(uniqueKeysWithValues: fields))))
+                let body = JSONValue.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.0, JSONValue.string($0.1)) }))
+                request.body = .bytes(ByteBuffer(data: body.jsonData))
             }
             let response: HTTPClientResponse
             do {

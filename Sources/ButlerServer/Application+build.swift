@@ -114,11 +114,16 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
 
     let rateLimiter = options.apiRateLimit > 0
         ? FixedWindowRateLimiter(limit: options.apiRateLimit, clock: options.clock) : nil
+    let access = try accessGuard(config.restServer, logger: logger)
     let responder = PreRoutingResponder(
-        middleware: preRoutingMiddleware(rateLimiter: rateLimiter), inner: router.buildResponder())
+        middleware: preRoutingMiddleware(access: access, rateLimiter: rateLimiter), inner: router.buildResponder())
 
     let tls = config.restServer.tls
-    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
+    let limits = ConnectionGuard.Limits(
+        maxConnections: config.restServer.maxConnections, headTimeout: options.requestHeadTimeout,
+        bodyTimeout: options.requestBodyTimeout, logger: logger)
+    let http1 = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionGuard(limits: limits)], idleTimeout: TimeAmount(options.idleTimeout)))
     let server = tls.enable ? try .tls(http1, tlsConfiguration: makeTLSConfiguration(tls)) : http1
     return Application(
         responder: responder,
@@ -129,4 +134,19 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
         services: services,
         logger: logger
     )
+}
+
+/// The access guard for `Butler.restServerConfig`, with the start-up log lines that say what it enforces.
+private func accessGuard(_ config: RestServerConfig, logger: Logger) throws -> AccessGuardMiddleware {
+    let keyring = try APIKeyring(config: config.auth)
+    let browser = BrowserRequestPolicy(config: config)
+    if keyring.isEmpty {
+        logger.info("API: no API keys are configured (restServerConfig.auth.apiKeys): every client that reaches the REST API may call it")
+    } else {
+        logger.info("API: \(keyring.keys.count) API key(s) configured; every request needs one")
+    }
+    if browser.hostRule == .any {
+        logger.warning("API: listening on \(config.serverHost) without restServerConfig.allowedHosts: requests naming any host are served (no DNS-rebinding defence)")
+    }
+    return AccessGuardMiddleware(allowedClients: config.allowedClients, browser: browser, keyring: keyring)
 }

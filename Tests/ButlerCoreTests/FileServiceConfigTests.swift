@@ -105,4 +105,18 @@ struct DirectoryHandleTests {
         }
         #expect(!FileManager.default.fileExists(atPath: "\(root)/outside/new"))
     }
+
+    // glibc 2.28+ has renameat2: a no-replace rename is atomic, not a check and a rename.
+    @Test func renameWithoutReplacingIsAtomicHere() throws {
+        #expect(DirectoryHandle.renameat2 != nil)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("butler-rn-\(UUID().uuidString)").resolvingSymlinksInPath().path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for directory in ["a", "b/inner"] { try FileManager.default.createDirectory(atPath: "\(root)/\(directory)", withIntermediateDirectories: true) }
+        let handle = try DirectoryHandle.open(root)
+        #expect(try handle.renameIfAbsent("a", to: handle, "b") == false)
+        #expect(FileManager.default.fileExists(atPath: "\(root)/a"))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/b/inner"))
+        #expect(try handle.renameIfAbsent("a", to: handle, "c") == true)
+        #expect(FileManager.default.fileExists(atPath: "\(root)/c"))
+    }
 }

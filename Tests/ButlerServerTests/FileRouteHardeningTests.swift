@@ -324,7 +324,7 @@ extension FileRouteTests {
                 }
             }
             // Replacing one: a copy or move whose destination is an approved directory.
-            for spelling in spellings("to/qvd") + ["qvdLink", "\(area)/qvdLink/"] {
+            for spelling in targets.flatMap(spellings) + ["qvdLink", "\(area)/qvdLink/"] {
                 let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"\#(spelling)","overwrite":true}"#)
                 #expect(copy.json == butlerError(403, "Forbidden", "toFile is an approved directory, or holds one: it can't be replaced"), "copy → \(spelling)")
             }

@@ -159,10 +159,10 @@ final class DirectoryHandle {
     /// Flushes the directory's entries to disk (after a rename into it).
     func sync() { fsync(descriptor) }
 
-    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
     /// glibc's `renameat2` (2.28+), looked up at run time: Swift's Glibc module doesn't export it.
-    nonisolated(unsafe) private static let renameat2: RenameAt2? = {
+    static let renameat2: RenameAt2? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
         return unsafeBitCast(symbol, to: RenameAt2.self)
     }()

@@ -401,3 +401,25 @@ extension FileRouteTests {
         #expect(tree.read("from/a.txt") == "a")
     }
 }
+
+extension FileRouteTests {
+    // fs-extra created a missing destination folder, the approved one included; so do we (by descriptor).
+    @Test func aMissingApprovedDestinationIsCreated() async throws {
+        let tree = try Tree()
+        try tree.write("from/a.txt", "a")
+        try tree.write("from/b.txt", "b")
+        var config = tree.config
+        config.files.copyApprovedDirectories = [.init(fromDirectory: tree.path("from"), toDirectory: tree.path("later/copies"))]
+        config.files.moveApprovedDirectories = [.init(fromDirectory: tree.path("from"), toDirectory: tree.path("later/moves"))]
+        config.files.qvdPath = tree.path("later/qvd")
+        try await withButler(config) { client in
+            let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"sub/a.txt"}"#)
+            #expect(copy.status == .created)
+            #expect(try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"b.txt","toFile":"b.txt"}"#).status == .created)
+            #expect(try await client.send(.post, "/v4/createdirqvd", json: #"{"directory":"x"}"#).status == .created)
+        }
+        #expect(tree.read("later/copies/sub/a.txt") == "a")
+        #expect(tree.read("later/moves/b.txt") == "b")
+        #expect(FileSystemProbe.kind(tree.path("later/qvd/x")) == .typeDirectory)
+    }
+}

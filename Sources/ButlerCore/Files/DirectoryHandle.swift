@@ -32,10 +32,16 @@ final class DirectoryHandle {
 
     /// The directory `directory`, reached from `base` (which holds it) one name at a time without
     /// following links.
-    /// - Parameter creating: create missing directories on the way (mode 0777 less the umask).
+    /// - Parameter creating: create missing directories on the way (mode 0777 less the umask), `base`
+    ///   too when it is missing (as Butler's fs-extra created a missing approved directory).
     static func walk(from base: AbsolutePath, to directory: AbsolutePath, creating: Bool) throws -> DirectoryHandle {
         precondition(directory.isInside(base), "\(directory) is not inside \(base)")
-        var current = try open(base.description)
+        var current: DirectoryHandle
+        do {
+            current = try open(base.description)
+        } catch let failure as FileSystem.Failure where creating && failure.code == ENOENT && !base.components.isEmpty {
+            current = try walk(from: AbsolutePath(style: base.style, root: base.root, components: []), to: base, creating: true)
+        }
         for name in directory.components.dropFirst(base.components.count) {
             current = try current.subdirectory(name, creating: creating)
         }

@@ -423,3 +423,21 @@ extension FileRouteTests {
         #expect(FileSystemProbe.kind(tree.path("later/qvd/x")) == .typeDirectory)
     }
 }
+
+extension FileRouteTests {
+    // A folder that may be passed through but not listed (mode 0311) works on the way, as mkdir by path
+    // did. (Root ignores modes, so this can only be seen as another user.)
+    @Test(.enabled(if: getuid() != 0, "runs as root: permission bits are not enforced"))
+    func aFolderThatCantBeListedCanBePassedThrough() async throws {
+        let tree = try Tree()
+        try tree.write("from/a.txt", "a")
+        try Self.dir(tree.path("to/traverse"))
+        #expect(chmod(tree.path("to/traverse"), 0o311) == 0)
+        defer { chmod(tree.path("to/traverse"), 0o755) }
+        try await withButler(tree.config) { client in
+            let response = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"a.txt","toFile":"traverse/inner/a.txt"}"#)
+            #expect(response.status == .created)
+        }
+        #expect(tree.read("to/traverse/inner/a.txt") == "a")
+    }
+}

@@ -25,10 +25,16 @@ final class DirectoryHandle {
 
     /// Opens a directory by its path: an approved directory (resolved at start-up), or `/`.
     static func open(_ path: String) throws -> DirectoryHandle {
-        let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor < 0, errno == EACCES { descriptor = Glibc.open(path, pathOnly | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileSystem.Failure("open directory", path) }
         return DirectoryHandle(descriptor: descriptor, path: path)
     }
+
+    /// Linux `O_PATH` (not exported to Swift): a descriptor that names a directory for the `*at` calls
+    /// without read permission, so a folder that may be passed through (`--x`) but not listed still works
+    /// on the way, as it does for `mkdir` by path. Listing it (`names`) still needs read permission.
+    private static let pathOnly: Int32 = 0o10000000
 
     /// The directory `directory`, reached from `base` (which holds it) one name at a time without
     /// following links.
@@ -54,13 +60,17 @@ final class DirectoryHandle {
     /// The directory `name` here, never through a symlink.
     /// - Parameter creating: create it when it is missing.
     func subdirectory(_ name: String, creating: Bool = false) throws -> DirectoryHandle {
-        let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
-        var child = openat(descriptor, name, flags)
+        let flags = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+        func openChild() -> Int32 {
+            let child = openat(descriptor, name, O_RDONLY | flags)
+            return child < 0 && errno == EACCES ? openat(descriptor, name, Self.pathOnly | flags) : child
+        }
+        var child = openChild()
         if child < 0, errno == ENOENT, creating {
             guard mkdirat(descriptor, name, 0o777) == 0 || errno == EEXIST else {
                 throw FileSystem.Failure("create directory", pathOf(name))
             }
-            child = openat(descriptor, name, flags)
+            child = openChild()
         }
         guard child >= 0 else {
             // A symlink where a directory is expected: ELOOP, or ENOTDIR for a link to a file.

@@ -6,9 +6,11 @@ import Logging
 ///
 /// Source: Butler's `PUT /v4/filecopy`, `PUT /v4/filemove`, `DELETE /v4/filedelete`, `POST /v4/createdir`,
 /// `POST /v4/createdirqvd` (spec §2.4.4–§2.4.8, §4) with DESIGN.md's Decisions 2 and 3. Order of checks:
-/// the path rules (400), then the approval (403), and only then existence (400), so nothing can be learnt
-/// about files outside the approved directories. Every operation is logged with the resolved paths and
-/// the outcome. File-system work runs on a Dispatch thread, off the concurrency pool.
+/// the path rules (400), then the approval and the protection of approved directories (403), and only
+/// then existence (400, naming the path) and the kinds at both ends (409), so nothing can be learnt about
+/// files outside the approved directories. The work itself goes through `FileSystem`'s descriptor walks
+/// (nothing is followed through a symlink). Every operation is logged with the resolved paths and the
+/// outcome. File-system work runs on a Dispatch thread, off the concurrency pool.
 public struct FileService: Sendable {
     /// What a copy did.
     public enum CopyOutcome: Equatable, Sendable {

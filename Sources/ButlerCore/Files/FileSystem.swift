@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The file-system work behind Butler's file routes, done so that no file is ever left half-written:
-/// copies go to a temporary file (or directory) next to the destination, are flushed to disk, and are
-/// renamed into place; a move is a rename, or an atomic copy and a delete across file systems.
+/// The file-system work behind Butler's file routes and Butler's own files, done so that no file is ever
+/// left half-written. The routes' operations (descriptor walks, copy, move, delete) are in
+/// `FileSystem+Routes.swift`; this file holds what Butler's own files use too (`writeAtomically`).
 ///
 /// Blocking calls: run them off the concurrency pool (`FileService` does).
 enum FileSystem {

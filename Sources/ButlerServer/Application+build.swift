@@ -34,7 +34,8 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     if endpoints.isEnabled(.butlerping) { PingController().register(on: router) }
     BaseConversionController(endpoints: endpoints).register(on: router)
     if [.fileCopy, .fileMove, .fileDelete, .createDir, .createDirQVD].contains(where: endpoints.isEnabled) {
-        let (files, warnings) = try FileService.make(config: config.files, logger: logger)
+        let (files, warnings) = try FileService.make(
+            config: config.files, createDirEnabled: endpoints.isEnabled(.createDir), logger: logger)
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
     }

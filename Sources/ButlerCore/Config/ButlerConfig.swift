@@ -101,7 +101,9 @@ extension ButlerConfig: Decodable {
             copyApprovedDirectories: try container.value(.fileCopyApprovedDirectories, default: []),
             moveApprovedDirectories: try container.value(.fileMoveApprovedDirectories, default: []),
             deleteApprovedDirectories: try container.value(.fileDeleteApprovedDirectories, default: []),
-            createDirApprovedDirectories: try container.decodeIfPresent([String].self, forKey: .createDirApprovedDirectories),
+            // Present but empty (`key:` with nothing, only comments, or `[]`) approves nothing; only an
+            // absent key lets createdir create anywhere (Butler's behaviour).
+            createDirApprovedDirectories: try container.presentList(.createDirApprovedDirectories),
             qvdPath: try container.decodeIfPresent(ConfigDirectories.self, forKey: .configDirectories)?.qvdPath)
         slack = try container.value(.slackNotification, default: .init())
         mqtt = try container.value(.mqtt, default: .init())

@@ -263,4 +263,29 @@ struct ScheduleRouteTests {
             }
         }
     }
+
+    // Issue 12 item 6: with startTaskFilter enabled, a scheduled start of a task outside it is not sent to
+    // the site, and lastRun says why (Butler's scheduler ignored the filter).
+    @Test func scheduledStartsObeyTheStartTaskFilter() async throws {
+        try await Self.withFile { file in
+            try await withSimulator { sim in
+                var config = sim.butlerConfig(Self.config(file: file))
+                config.startTaskFilter = StartTaskFilter(enable: true, taskIds: [TestSite.hrTask])
+                try await withButler(config, testing: .live) { client in
+                    let body = Self.body(name: "every second", cron: "* * * * * *", zone: "UTC", task: TestSite.salesTask)
+                    let created = try await client.send(.post, "/v4/schedules", json: body)
+                    let id = created.json?["id"]?.stringValue ?? ""
+                    var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    let until = ContinuousClock.now + .seconds(5)
+                    while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
+                        try await Task.sleep(for: .milliseconds(20))
+                        shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    }
+                    #expect(shown.json?["lastRun"]?["result"] == "denied: the task is not allowed by Butler.startTaskFilter")
+                    _ = try await client.send(.put, "/v4/schedules/stopall")
+                    #expect(sim.site.startedTaskIds.isEmpty)
+                }
+            }
+        }
+    }
 }

@@ -140,4 +140,18 @@ struct ScheduleLimitsTests {
         #expect(await firing.value.allSatisfy { $0.failure == nil })
         #expect(site.maxInFlight == 8)
     }
+
+    // The config key: default 1,000, set from the file, 0 refused naming the key.
+    @Test func maxSchedulesConfigKey() throws {
+        #expect(try ConfigLoader.load(yaml: "Butler:\n  scheduler:\n    enable: true\n").config.scheduler.maxSchedules == 1_000)
+        let loaded = try ConfigLoader.load(yaml: "Butler:\n  scheduler:\n    maxSchedules: 25\n")
+        #expect(loaded.config.scheduler.maxSchedules == 25)
+        #expect(loaded.warnings == [])
+        do {
+            _ = try ConfigLoader.load(yaml: "Butler:\n  scheduler:\n    maxSchedules: 0\n")
+            Issue.record("accepted 0")
+        } catch {
+            #expect("\(error)" == "Butler.scheduler.maxSchedules: expected an integer from 1 to 10000000, found 0")
+        }
+    }
 }

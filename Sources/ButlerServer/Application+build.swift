@@ -88,8 +88,10 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     }
     // Decision 10: with `scheduler.enable: false` the scheduler doesn't run and its routes don't exist.
     if config.scheduler.enable {
+        // Scheduled starts share the start-task route's allow-list and concurrency limit.
         let scheduler = try Scheduler(
-            file: ScheduleFile(path: config.scheduler.configFile), tasks: qlikSenseTasks, clock: options.clock, logger: logger)
+            file: ScheduleFile(path: config.scheduler.configFile), taskStarts: taskStarts,
+            maxSchedules: config.scheduler.maxSchedules, clock: options.clock, logger: logger)
         ScheduleController(scheduler: scheduler, endpoints: endpoints).register(on: router)
         services.append(ScheduleRunner(scheduler: scheduler, clock: options.clock, logger: logger))
     }

@@ -67,15 +67,24 @@ public enum TaskStartOutcome: Equatable, Sendable {
 /// ignored, reported in lower case) and exist in QRS; with `allTaskIdsMustExist` one invalid id stops every
 /// id-based start and the startable ids are reported as denied; tag and custom-property starts are not
 /// affected. A task matched several times is started several times, as in Butler.
+///
+/// Beyond Butler: at most `maxConcurrentStarts` starts are in flight at a time, across every copy of the
+/// service (they share one `TaskStartLimiter`), and the scheduler's starts go through the allow-list too.
 public struct TaskStartService: Sendable {
+    /// Task starts (QRS `POST /qrs/task/<id>/start`) in flight at once, at most.
+    public static let maxConcurrentStarts = 8
+
     let site: any QlikSenseTasks
     let filter: StartTaskFilter
     let logger: Logger
+    let limiter: TaskStartLimiter
 
-    public init(site: any QlikSenseTasks, filter: StartTaskFilter, logger: Logger) {
+    public init(site: any QlikSenseTasks, filter: StartTaskFilter, logger: Logger,
+                maxConcurrentStarts: Int = TaskStartService.maxConcurrentStarts) {
         self.site = site
         self.filter = filter
         self.logger = logger
+        limiter = TaskStartLimiter(limit: maxConcurrentStarts)
     }
 
     /// Looks up and starts what `request` names, and reports it in Butler's shape.
@@ -127,25 +136,31 @@ public struct TaskStartService: Sendable {
     public func startTask(id given: String) async throws -> TaskStartOutcome {
         guard let id = QlikGUID.normalised(given) else { return .invalid }
         guard filter.allows(taskId: id) else { return .denied }
-        try await site.startTask(id: id)
+        try await limiter.run { try await site.startTask(id: id) }
         return .started(TaskSummary(taskId: id, taskName: ""))
     }
 
-    /// Butler answers before the starts complete; a start that fails is logged.
+    /// Butler answers before the starts complete; a start that fails is logged. At most
+    /// `limiter.limit` starts run at once (a sliding window of that many child tasks, each through the
+    /// shared limiter), however many tasks the request named.
     private func startInBackground(_ tasks: [TaskSummary]) {
         guard !tasks.isEmpty else { return }
-        Task { [site, logger] in
+        Task { [site, logger, limiter] in
             await withTaskGroup(of: Void.self) { group in
-                for task in tasks {
+                var pending = tasks[...]
+                func addNext() {
+                    guard let task = pending.popFirst() else { return }
                     group.addTask {
                         do {
-                            try await site.startTask(id: task.taskId)
+                            try await limiter.run { try await site.startTask(id: task.taskId) }
                             logger.info("Started Qlik Sense task \(task.taskId) (\(task.taskName))")
                         } catch {
                             logger.error("Could not start Qlik Sense task \(task.taskId) (\(task.taskName)): \(error)")
                         }
                     }
                 }
+                for _ in 0..<limiter.limit { addNext() }
+                while await group.next() != nil { addNext() }
             }
         }
     }

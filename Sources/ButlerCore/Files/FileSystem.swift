@@ -147,13 +147,13 @@ enum FileSystem {
 
     /// Writes `data` to `path` so that a crash leaves the old file or the new one, never a torn one: a
     /// temporary sibling is written and fsynced, renamed over `path`, and the folder (created if missing)
-    /// is fsynced.
+    /// is fsynced. The file is created readable by its owner only (mode 0600, from creation).
     /// - Throws: `Failure` naming the step and path.
     static func writeAtomically(_ data: Data, to path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try createDirectories(folder)
         let temporary = temporarySibling(of: path)
-        let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let file = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard file >= 0 else { throw Failure("create", temporary) }
         var written = 0
         let ok = data.withUnsafeBytes { bytes -> Bool in

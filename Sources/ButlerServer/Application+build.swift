@@ -107,12 +107,13 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     if config.udpServer.enable {
         let destinations = try reloadEventDestinations(config: config, options: options, mqtt: mqtt, http: http, services: &services)
         let dispatcher = ReloadEventDispatcher(
-            destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger), clock: options.clock, logger: logger)
+            destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger, clock: options.clock), clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
             deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now, logger: logger) : nil,
             clock: options.clock, logger: logger, handler: { try await dispatcher.dispatch($0) })
-        services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
+        services.append(UDPListener(
+            config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound, onStop: dispatcher.cancelDistributePolls))
     }
 
     let rateLimiter = options.apiRateLimit > 0

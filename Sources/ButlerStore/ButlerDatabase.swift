@@ -57,6 +57,11 @@ public struct ButlerDatabase: Sendable {
                 table.column("expiresAt", .integer).notNull()
             }
         }
+        // Purging expired claims (`DELETE … WHERE expiresAt <= ?`) and loading live ones at start-up are
+        // index range scans, not whole-table scans (issue 12, item 7).
+        migrator.registerMigration("v3: execution claims by expiry") { db in
+            try db.create(index: "executionClaim_expiresAt", on: "executionClaim", columns: ["expiresAt"])
+        }
         return migrator
     }
 }

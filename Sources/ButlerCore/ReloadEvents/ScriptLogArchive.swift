@@ -24,6 +24,10 @@ public final class ScriptLogArchive: ReloadEventDestination {
     /// Bytes in the folder: measured on first use, then counted; measured again before refusing a log.
     private let storedBytes = Mutex<Int64?>(nil)
 
+    /// - Parameters:
+    ///   - directory: `logDirectory`; created (mode 0700) on first use if missing.
+    ///   - maxTotalBytes: the folder's cap in bytes (`maxTotalSizeMB` × 1,048,576).
+    ///   - minIntervalPerTaskSeconds: least seconds between two stored logs of one task (0: no limit).
     public init(directory: String, maxTotalBytes: Int64 = 1024 * 1_048_576, minIntervalPerTaskSeconds: Int = 60,
                 clock: any WallClock = SystemWallClock()) {
         self.directory = directory
@@ -32,6 +36,7 @@ public final class ScriptLogArchive: ReloadEventDestination {
         self.clock = clock
     }
 
+    /// The archive `Butler.scriptLog` describes, in `directory` (its `failedReloadDirectory`).
     public convenience init(config: ScriptLogConfig, directory: String, clock: any WallClock = SystemWallClock()) {
         self.init(directory: directory, maxTotalBytes: config.maxTotalBytes, minIntervalPerTaskSeconds: config.minIntervalPerTaskSeconds, clock: clock)
     }

@@ -97,8 +97,8 @@ struct AccessControlTests {
     }
 
     @Test func theKeysNameIsLoggedNeverTheKey() async throws {
-        let log = CapturedLog()
-        try await withButler(Self.config(), logger: log.logger()) { client async throws in
+        let log = LogCapture()
+        try await withButler(Self.config(), logger: log.butlerLogger()) { client async throws in
             #expect(try await client.send(.get, "/v4/butlerping", headers: [.authorization: "Bearer \(Self.kvKey)"]).status == .ok)
             #expect(try await client.send(.get, "/v4/schedules", headers: [.authorization: "Bearer \(Self.kvKey)"]).status == .forbidden)
             #expect(try await client.send(.get, "/v4/butlerping", headers: [.authorization: "Bearer \(Self.adminKey)0"]).status == .unauthorized)
@@ -107,7 +107,7 @@ struct AccessControlTests {
         #expect(log.lines(containing: "GET /v4/butlerping 200").first?.contains("key load-scripts") == true)
         #expect(log.lines(containing: "GET /v4/schedules 403").count == 1)
         #expect(log.lines(containing: "GET /v4/butlerping 401").count == 1)
-        for line in log.all {
+        for line in log.lines {
             #expect(!line.contains(Self.kvKey) && !line.contains(Self.adminKey) && !line.contains(String(Self.adminKey.prefix(12))), "\(line)")
         }
     }

@@ -138,10 +138,10 @@ struct BrowserDefenceTests {
     @Test func onOtherAddressesStartUpWarnsThatAnyHostIsServed() throws {
         var config = ButlerConfig.forTests()
         config.restServer.serverHost = "0.0.0.0"
-        let log = CapturedLog()
+        let log = LogCapture()
         var options = ServerOptions()
         options.keyValueStore = InMemoryKeyValueStore()
-        options.logger = log.logger(level: .info)
+        options.logger = log.butlerLogger(level: .info)
         _ = try buildApplication(config: config, options: options)
         #expect(log.lines(containing: "API: listening on 0.0.0.0 without restServerConfig.allowedHosts").count == 1)
         config.restServer.allowedHosts = ["butler.corp.example"]

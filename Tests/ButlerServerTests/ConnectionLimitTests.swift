@@ -126,8 +126,8 @@ struct ConnectionLimitTests {
     @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
         var config = ButlerConfig.forTests()
         config.restServer.maxConnections = 5
-        let log = CapturedLog()
-        try await withButler(config, testing: .live, logger: log.logger(level: .warning)) { client async throws in
+        let log = LogCapture()
+        try await withButler(config, testing: .live, logger: log.butlerLogger(level: .warning)) { client async throws in
             let port = try #require(client.port)
             // The test client holds one connection already; four more fill the cap.
             _ = try await client.send(.get, "/v4/butlerping")

@@ -1,10 +1,13 @@
+import ButlerServer
 import Foundation
 import Logging
 import Synchronization
 
 /// Every log line Butler writes, at every level (`trace`, Butler's `silly`), with its metadata, for tests
-/// that search the log; and a wait for a line, bounded in time.
-final class LogCapture: Sendable {
+/// that search the log; and a wait for a line, bounded in time. `logger()` records every event with its
+/// source and error; `butlerLogger(level:)` records the lines Butler's own log handler writes (escaping
+/// included), as an operator sees them.
+final class LogCapture: LogSink {
     private struct State {
         var lines: [String] = []
         var waiters: [Int: (text: String, count: Int, wake: CheckedContinuation<Bool, Never>)] = [:]
@@ -21,6 +24,18 @@ final class LogCapture: Sendable {
         logger.logLevel = .trace
         return logger
     }
+
+    /// A logger at `level` that writes through `ButlerLogHandler` into this capture.
+    func butlerLogger(level: Logger.Level = .trace) -> Logger {
+        Logger(label: "butler-test") { _ in ButlerLogHandler(logLevel: level, sinks: [self]) }
+    }
+
+    func write(_ line: String, at date: Date) {
+        append(line)
+    }
+
+    /// The lines that contain `text`.
+    func lines(containing text: String) -> [String] { lines.filter { $0.contains(text) } }
 
     func append(_ line: String) {
         let due = state.withLock { state in

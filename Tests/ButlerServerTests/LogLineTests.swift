@@ -8,11 +8,11 @@ import Testing
 @Suite("Log lines", .serialized)
 struct LogLineTests {
     @Test func controlCharactersAreEscaped() {
-        let log = CapturedLog()
-        let logger = log.logger()
+        let log = LogCapture()
+        let logger = log.butlerLogger()
         logger.info("key \("a\nb\r\u{1B}[31mc\u{7F}\u{85}\u{202E}d\u{2066}\u{2028}e")", metadata: ["from": "x\ny"])
         logger.info("plain text, ünïcödé and emoji 🎉 stay")
-        let lines = log.all
+        let lines = log.lines
         #expect(lines.count == 2)
         #expect(lines[0].hasSuffix(#"info: key a\u{A}b\u{D}\u{1B}[31mc\u{7F}\u{85}\u{202E}d\u{2066}\u{2028}e [from=x\u{A}y]"# + "\n"))
         #expect(lines[1].hasSuffix("info: plain text, ünïcödé and emoji 🎉 stay\n"))
@@ -21,13 +21,13 @@ struct LogLineTests {
 
     // Request data that reaches a log line (here the refused Origin header) is escaped there too.
     @Test func requestDataInALogLineIsEscaped() async throws {
-        let log = CapturedLog()
-        try await withButler(logger: log.logger()) { client async throws in
+        let log = LogCapture()
+        try await withButler(logger: log.butlerLogger()) { client async throws in
             let response = try await client.send(.get, "/v4/butlerping", headers: [.origin: "https://evil\u{202E}elpmaxe.\u{85}example"])
             #expect(response.status == .forbidden)
         }
         let refused = log.lines(containing: "is not allowed (restServerConfig.allowedOrigins)")
-        #expect(refused.count == 1, "\(log.all)")
+        #expect(refused.count == 1, "\(log.lines)")
         let line = try #require(refused.first)
         #expect(line.contains(#"https://evil\u{202E}elpmaxe.\u{85}example"#), "\(Array(line.unicodeScalars))")
     }

@@ -17,18 +17,7 @@ struct ConnectionLimitTests {
         var descriptors: [Int32] = []
 
         init(count: Int, port: Int) throws {
-            for _ in 0..<count {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                let result = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                guard result == 0 else { throw RawConnectionError.connectFailed }
-                descriptors.append(fd)
-            }
+            descriptors = try (0..<count).map { _ in try RawConnection.connected(port: port) }
         }
 
         deinit { for fd in descriptors { close(fd) } }

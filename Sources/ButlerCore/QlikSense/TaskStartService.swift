@@ -92,19 +92,24 @@ public struct TaskStartService: Sendable {
     public func start(_ request: TaskStartRequest, allTaskIdsMustExist: Bool) async throws -> TaskStartReport {
         var report = TaskStartReport()
         var startable: [TaskSummary] = []
-        for given in request.taskIds {
-            guard let id = QlikGUID.normalised(given) else {
+        // GUID and allow-list checks first, then the QRS lookups (concurrently); the report keeps the
+        // request's order.
+        let ids = request.taskIds.map { given in QlikGUID.normalised(given).map { (id: $0, allowed: filter.allows(taskId: $0)) } }
+        let lookups = ids.compactMap { $0?.allowed == true ? $0!.id : nil }
+        var found = try await lookUp(lookups)[...]
+        for (given, checked) in zip(request.taskIds, ids) {
+            guard let checked else {
                 report.tasksId.invalid.append(.init(taskId: given))
                 continue
             }
-            guard filter.allows(taskId: id) else {
-                report.tasksId.denied.append(.init(taskId: id))
+            guard checked.allowed else {
+                report.tasksId.denied.append(.init(taskId: checked.id))
                 continue
             }
-            if let task = try await site.task(id: id) {
+            if let task = found.popFirst()! {
                 startable.append(task)
             } else {
-                report.tasksId.invalid.append(.init(taskId: id))
+                report.tasksId.invalid.append(.init(taskId: checked.id))
             }
         }
         if allTaskIdsMustExist && !report.tasksId.invalid.isEmpty {
@@ -128,6 +133,28 @@ public struct TaskStartService: Sendable {
         }
         startInBackground(report.startedTasks)
         return report
+    }
+
+    /// The tasks with these ids (nil where QRS knows none), in order, looked up `limiter.limit` at a time
+    /// (thousands of ids in one request don't wait for thousands of sequential QRS round trips).
+    private func lookUp(_ ids: [String]) async throws -> [TaskSummary?] {
+        if ids.count == 1 { return [try await site.task(id: ids[0])] }
+        var found = [TaskSummary?](repeating: nil, count: ids.count)
+        try await withThrowingTaskGroup(of: (Int, TaskSummary?).self) { group in
+            var next = 0
+            func addNext() {
+                guard next < ids.count else { return }
+                let index = next
+                next += 1
+                group.addTask { [site] in (index, try await site.task(id: ids[index])) }
+            }
+            for _ in 0..<limiter.limit { addNext() }
+            while let (index, task) = try await group.next() {
+                found[index] = task
+                addNext()
+            }
+        }
+        return found
     }
 
     /// Starts one task by id (MQTT `taskStartTopic`, the scheduler) after the GUID and allow-list checks,

@@ -44,7 +44,12 @@ extension ScheduleFile {
         switch value {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
-        case .number(let number): return number.isFinite ? JSONValue.text(of: number) : "null"
+        case .number(let number):
+            guard number.isFinite else { return "null" }
+            // `1.0e+300`, not `1e+300`: YAML 1.1 readers (PyYAML, libyaml's users) need the dot to see a float.
+            let text = JSONValue.text(of: number)
+            guard let e = text.firstIndex(of: "e"), !text[..<e].contains(".") else { return text }
+            return text[..<e] + ".0" + text[e...]
         case .string(let text): return quoted(text)
         case .array(let items): return "[" + items.map(flow).joined(separator: ", ") + "]"
         case .object(let fields):

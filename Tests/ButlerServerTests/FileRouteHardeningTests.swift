@@ -441,3 +441,40 @@ extension FileRouteTests {
         #expect(tree.read("to/traverse/inner/a.txt") == "a")
     }
 }
+
+extension FileRouteTests {
+    /// `directory` + `/` + `name` as raw bytes (NUL-terminated), for names that are not UTF-8.
+    static func rawPath(_ directory: String, _ name: [UInt8]) -> [CChar] {
+        (Array(directory.utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) }
+    }
+
+    // Names on disk need not be UTF-8: a tree holding one is copied, moved and deleted byte for byte.
+    @Test func namesThatAreNotUTF8AreKeptByteForByte() async throws {
+        let tree = try Tree()
+        let odd: [UInt8] = [0x6f, 0xff, 0xfe, 0x64]  // "o", two bytes that are never UTF-8, "d"
+        try Self.dir(tree.path("from/tree"))
+        let file = open(Self.rawPath(tree.path("from/tree"), odd), O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(file >= 0)
+        #expect(write(file, "odd", 3) == 3)
+        close(file)
+        #expect(symlink(Self.rawPath(tree.path("outside"), odd), Self.rawPath(tree.path("from/tree"), odd + [0x6c])) == 0)
+        try Self.dir(tree.path("del/tree"))
+        #expect(mkdir(Self.rawPath(tree.path("del/tree"), odd), 0o755) == 0)
+        try await withButler(tree.config) { client in
+            let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"tree","toFile":"copied"}"#)
+            #expect(copy.status == .created)
+            #expect(try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"tree","toFile":"moved"}"#).status == .created)
+            #expect(try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"tree"}"#).status == .noContent)
+        }
+        for directory in ["to/copied", "to/moved"] {
+            var info = stat()
+            #expect(lstat(Self.rawPath(tree.path(directory), odd), &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "\(directory)")
+            #expect(lstat(Self.rawPath(tree.path(directory), odd + [0x6c]), &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "\(directory)")
+            var text = [CChar](repeating: 0, count: 4096)
+            let count = readlink(Self.rawPath(tree.path(directory), odd + [0x6c]), &text, 4095)
+            #expect(count > 0 && Array(text[0..<count]) == Array(Self.rawPath(tree.path("outside"), odd).dropLast()), "\(directory)")
+        }
+        #expect(!tree.exists("from/tree"))
+        #expect(!tree.exists("del/tree"))
+    }
+}

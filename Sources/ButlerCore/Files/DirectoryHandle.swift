@@ -49,25 +49,25 @@ final class DirectoryHandle {
             current = try walk(from: AbsolutePath(style: base.style, root: base.root, components: []), to: base, creating: true)
         }
         for name in directory.components.dropFirst(base.components.count) {
-            current = try current.subdirectory(name, creating: creating)
+            current = try current.subdirectory(FileName(name), creating: creating)
         }
         return current
     }
 
     /// The path of the entry `name` here, for messages.
-    func pathOf(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
+    func pathOf(_ name: FileName) -> String { path == "/" ? "/\(name)" : "\(path)/\(name)" }
 
     /// The directory `name` here, never through a symlink.
     /// - Parameter creating: create it when it is missing.
-    func subdirectory(_ name: String, creating: Bool = false) throws -> DirectoryHandle {
+    func subdirectory(_ name: FileName, creating: Bool = false) throws -> DirectoryHandle {
         let flags = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
         func openChild() -> Int32 {
-            let child = openat(descriptor, name, O_RDONLY | flags)
-            return child < 0 && errno == EACCES ? openat(descriptor, name, Self.pathOnly | flags) : child
+            let child = openat(descriptor, name.bytes, O_RDONLY | flags)
+            return child < 0 && errno == EACCES ? openat(descriptor, name.bytes, Self.pathOnly | flags) : child
         }
         var child = openChild()
         if child < 0, errno == ENOENT, creating {
-            guard mkdirat(descriptor, name, 0o777) == 0 || errno == EEXIST else {
+            guard mkdirat(descriptor, name.bytes, 0o777) == 0 || errno == EEXIST else {
                 throw FileSystem.Failure("create directory", pathOf(name))
             }
             child = openChild()
@@ -81,18 +81,18 @@ final class DirectoryHandle {
     }
 
     /// What the entry `name` is, without following a symlink; `nil` when there is none.
-    func kind(_ name: String) -> FileSystem.Kind? {
+    func kind(_ name: FileName) -> FileSystem.Kind? {
         status(name).map { FileSystem.Kind(mode: $0.st_mode) }
     }
 
     /// `fstatat` of the entry `name`, not following a symlink; `nil` when there is none.
-    func status(_ name: String) -> stat? {
+    func status(_ name: FileName) -> stat? {
         var info = stat()
-        return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+        return fstatat(descriptor, name.bytes, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
     }
 
     /// The names of the entries here (without `.` and `..`).
-    func names() throws -> [String] {
+    func names() throws -> [FileName] {
         let copy = dup(descriptor)
         guard copy >= 0, let stream = fdopendir(copy) else {
             let code = errno
@@ -101,52 +101,53 @@ final class DirectoryHandle {
         }
         defer { closedir(stream) }
         rewinddir(stream)
-        var names: [String] = []
+        var names: [FileName] = []
         while let entry = readdir(stream) {
+            // The name's bytes as they are: a name need not be valid UTF-8.
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                FileName(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
             if name != "." && name != ".." { names.append(name) }
         }
         return names
     }
 
-    /// The text of the symlink `name` (what it points to, as written).
-    func linkText(_ name: String) throws -> String {
+    /// The text of the symlink `name` (what it points to, as written, byte for byte).
+    func linkText(_ name: FileName) throws -> FileName {
         let capacity = Int(PATH_MAX)
         var buffer = [CChar](repeating: 0, count: capacity + 1)
-        let count = readlinkat(descriptor, name, &buffer, capacity)
+        let count = readlinkat(descriptor, name.bytes, &buffer, capacity)
         guard count >= 0 else { throw FileSystem.Failure("read link", pathOf(name)) }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return FileName(bytes: Array(buffer[0..<count]))
     }
 
     /// Opens the entry `name` for reading without following a symlink (`O_NOFOLLOW`, non-blocking so a
     /// FIFO can't hang the call).
-    func openForReading(_ name: String) throws -> Int32 {
-        let file = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    func openForReading(_ name: FileName) throws -> Int32 {
+        let file = openat(descriptor, name.bytes, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard file >= 0 else { throw FileSystem.Failure("open", pathOf(name)) }
         return file
     }
 
     /// Creates the new file `name` (it must not exist; a symlink of that name is not followed).
-    func createFile(_ name: String, mode: mode_t) throws -> Int32 {
-        let file = openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+    func createFile(_ name: FileName, mode: mode_t) throws -> Int32 {
+        let file = openat(descriptor, name.bytes, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard file >= 0 else { throw FileSystem.Failure("create", pathOf(name)) }
         return file
     }
 
     /// Renames `name` here to `newName` in `directory`, replacing a file (never a non-empty directory).
     /// - Returns: `errno` on failure, 0 on success.
-    func rename(_ name: String, to directory: DirectoryHandle, _ newName: String) -> Int32 {
-        renameat(descriptor, name, directory.descriptor, newName) == 0 ? 0 : errno
+    func rename(_ name: FileName, to directory: DirectoryHandle, _ newName: FileName) -> Int32 {
+        renameat(descriptor, name.bytes, directory.descriptor, newName.bytes) == 0 ? 0 : errno
     }
 
     /// Renames `name` here to `newName` in `directory` only if that name is free: atomically with
     /// `renameat2(RENAME_NOREPLACE)`, else (an old kernel or a file system without it) after a check.
     /// - Returns: `false` when the name was taken (nothing renamed).
-    func renameIfAbsent(_ name: String, to directory: DirectoryHandle, _ newName: String) throws -> Bool {
+    func renameIfAbsent(_ name: FileName, to directory: DirectoryHandle, _ newName: FileName) throws -> Bool {
         if let renameat2 = Self.renameat2 {
-            if renameat2(descriptor, name, directory.descriptor, newName, 1 /* RENAME_NOREPLACE */) == 0 { return true }
+            if renameat2(descriptor, name.bytes, directory.descriptor, newName.bytes, 1 /* RENAME_NOREPLACE */) == 0 { return true }
             switch errno {
             case EEXIST: return false
             case EINVAL, ENOSYS: break
@@ -154,7 +155,7 @@ final class DirectoryHandle {
             }
         }
         guard directory.kind(newName) == nil else { return false }
-        guard renameat(descriptor, name, directory.descriptor, newName) == 0 else {
+        guard renameat(descriptor, name.bytes, directory.descriptor, newName.bytes) == 0 else {
             throw FileSystem.Failure("rename into place", directory.pathOf(newName))
         }
         return true
@@ -162,14 +163,14 @@ final class DirectoryHandle {
 
     /// Removes the entry `name`: a file or symlink (never its target), or a directory and everything in
     /// it, walked by descriptor so that a link inside is removed, never followed.
-    func removeTree(_ name: String) throws {
+    func removeTree(_ name: FileName) throws {
         guard kind(name) == .directory else {
-            guard unlinkat(descriptor, name, 0) == 0 else { throw FileSystem.Failure("delete", pathOf(name)) }
+            guard unlinkat(descriptor, name.bytes, 0) == 0 else { throw FileSystem.Failure("delete", pathOf(name)) }
             return
         }
         let child = try subdirectory(name)
         for entry in try child.names() { try child.removeTree(entry) }
-        guard unlinkat(descriptor, name, AT_REMOVEDIR) == 0 else { throw FileSystem.Failure("delete", pathOf(name)) }
+        guard unlinkat(descriptor, name.bytes, AT_REMOVEDIR) == 0 else { throw FileSystem.Failure("delete", pathOf(name)) }
     }
 
     /// Flushes the directory's entries to disk (after a rename into it).
@@ -193,4 +194,20 @@ extension FileSystem.Kind {
         default: self = .other
         }
     }
+}
+
+/// One name in a directory, byte for byte (NUL-terminated for the system calls): names read from disk need
+/// not be valid UTF-8, and are passed back exactly as read. Names from requests are UTF-8 strings.
+struct FileName: Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The bytes, ending in NUL.
+    let bytes: [CChar]
+
+    init(_ string: String) { bytes = Array(string.utf8CString) }
+    init(stringLiteral value: String) { self.init(value) }
+    /// `bytes` without the NUL.
+    init(bytes: [CChar]) { self.bytes = bytes + [0] }
+    init(cString: UnsafePointer<CChar>) { self.init(bytes: Array(UnsafeBufferPointer(start: cString, count: strlen(cString)))) }
+
+    /// For messages and logs (bytes that are not UTF-8 shown as U+FFFD).
+    var description: String { String(decoding: bytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) }
 }

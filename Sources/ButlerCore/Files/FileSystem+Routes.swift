@@ -8,7 +8,7 @@ import Glibc
 /// that was approved, or the operation fails.
 struct FileEntry {
     let directory: DirectoryHandle
-    let name: String
+    let name: FileName
 
     /// What the entry is, a symlink not followed; `nil` when there is nothing of that name.
     var kind: FileSystem.Kind? { directory.kind(name) }
@@ -31,7 +31,7 @@ extension FileSystem {
     static func entry(_ path: AbsolutePath, below base: AbsolutePath, creatingParents: Bool) throws -> FileEntry? {
         guard let parent = path.parent, parent.isInside(base) else { throw Failure("open", path.description, EINVAL) }
         do {
-            return FileEntry(directory: try DirectoryHandle.walk(from: base, to: parent, creating: creatingParents), name: path.lastComponent)
+            return FileEntry(directory: try DirectoryHandle.walk(from: base, to: parent, creating: creatingParents), name: FileName(path.lastComponent))
         } catch let failure as Failure where !creatingParents && (failure.code == ENOENT || failure.code == ENOTDIR) {
             return nil
         }
@@ -49,7 +49,7 @@ extension FileSystem {
     ///   an existing destination alone (atomic: `link`, or `renameat2(RENAME_NOREPLACE)`).
     /// - Returns: whether the copy was put in place.
     static func copy(_ source: FileEntry, to destination: FileEntry, preserveTimestamps: Bool, replacing: Bool) throws -> Bool {
-        let temporary = ".\(destination.name).butler-\(UUID().uuidString.prefix(8)).tmp"
+        let temporary = FileName(".\(destination.name).butler-\(UUID().uuidString.prefix(8)).tmp")
         let isDirectory = source.kind == .directory
         do {
             try makeCopy(of: source, in: destination.directory, named: temporary, preserveTimestamps: preserveTimestamps)
@@ -72,8 +72,8 @@ extension FileSystem {
         let isDirectory = source.kind == .directory
         if !replacing {
             if !isDirectory {
-                if linkat(source.directory.descriptor, source.name, destination.directory.descriptor, destination.name, 0) == 0 {
-                    guard unlinkat(source.directory.descriptor, source.name, 0) == 0 else { throw Failure("remove the moved", source.path) }
+                if linkat(source.directory.descriptor, source.name.bytes, destination.directory.descriptor, destination.name.bytes, 0) == 0 {
+                    guard unlinkat(source.directory.descriptor, source.name.bytes, 0) == 0 else { throw Failure("remove the moved", source.path) }
                     destination.directory.sync()
                     return true
                 }
@@ -122,7 +122,7 @@ extension FileSystem {
     }
 
     /// Puts the finished copy `temporary` (in the destination's directory) at the destination's name.
-    private static func place(_ temporary: String, at destination: FileEntry, isDirectory: Bool, replacing: Bool) throws -> Bool {
+    private static func place(_ temporary: FileName, at destination: FileEntry, isDirectory: Bool, replacing: Bool) throws -> Bool {
         let directory = destination.directory
         if isDirectory { return try directory.renameIfAbsent(temporary, to: directory, destination.name) }
         if replacing {
@@ -130,8 +130,8 @@ extension FileSystem {
             guard code == 0 else { throw Failure("rename into place", destination.path, code) }
             return true
         }
-        if linkat(directory.descriptor, temporary, directory.descriptor, destination.name, 0) == 0 {
-            _ = unlinkat(directory.descriptor, temporary, 0)
+        if linkat(directory.descriptor, temporary.bytes, directory.descriptor, destination.name.bytes, 0) == 0 {
+            _ = unlinkat(directory.descriptor, temporary.bytes, 0)
             return true
         }
         switch errno {
@@ -143,12 +143,12 @@ extension FileSystem {
 
     /// Copies the entry `source` to the new name `name` in `directory`: a file's contents, a directory's
     /// tree, a symlink as a link with the same text. Sockets, pipes and devices inside a tree are skipped.
-    private static func makeCopy(of source: FileEntry, in directory: DirectoryHandle, named name: String, preserveTimestamps: Bool) throws {
+    private static func makeCopy(of source: FileEntry, in directory: DirectoryHandle, named name: FileName, preserveTimestamps: Bool) throws {
         switch source.kind {
         case .file?: try copyFile(source, to: directory, named: name, preserveTimestamps: preserveTimestamps)
         case .directory?: try copyTree(source, to: directory, named: name, preserveTimestamps: preserveTimestamps)
         case .symlink?:
-            guard symlinkat(try source.directory.linkText(source.name), directory.descriptor, name) == 0 else {
+            guard symlinkat(try source.directory.linkText(source.name).bytes, directory.descriptor, name.bytes) == 0 else {
                 throw Failure("link", directory.pathOf(name))
             }
         case .other?, nil: break
@@ -156,7 +156,7 @@ extension FileSystem {
     }
 
     /// Streams one file into a new file (mode kept), flushes it to disk, and sets its times if asked.
-    private static func copyFile(_ source: FileEntry, to directory: DirectoryHandle, named name: String, preserveTimestamps: Bool) throws {
+    private static func copyFile(_ source: FileEntry, to directory: DirectoryHandle, named name: FileName, preserveTimestamps: Bool) throws {
         let input = try source.directory.openForReading(source.name)
         defer { close(input) }
         var info = stat()
@@ -173,11 +173,11 @@ extension FileSystem {
     }
 
     /// Copies a directory tree entry by entry, each opened relative to its parent's descriptor.
-    private static func copyTree(_ source: FileEntry, to directory: DirectoryHandle, named name: String, preserveTimestamps: Bool) throws {
+    private static func copyTree(_ source: FileEntry, to directory: DirectoryHandle, named name: FileName, preserveTimestamps: Bool) throws {
         let from = try source.directory.subdirectory(source.name)
         var info = stat()
         guard fstat(from.descriptor, &info) == 0 else { throw Failure("stat", from.path) }
-        guard mkdirat(directory.descriptor, name, info.st_mode & 0o7777 | 0o700) == 0 else {
+        guard mkdirat(directory.descriptor, name.bytes, info.st_mode & 0o7777 | 0o700) == 0 else {
             throw Failure("create directory", directory.pathOf(name))
         }
         let to = try directory.subdirectory(name)

@@ -11,7 +11,8 @@ public struct OutboundHTTPClient: Sendable {
     public struct Reply: Sendable {
         public let status: Int
         public let reason: String
-        /// The first 4 KiB of the body, for error messages.
+        /// The first 4 KiB of the body, for error messages, with the request's secrets (URL path and
+        /// query, header values) scrubbed out in case the service echoes them.
         public let body: String
     }
 
@@ -37,7 +38,8 @@ public struct OutboundHTTPClient: Sendable {
     /// POSTs `body` as `application/json; charset=utf-8`.
     /// - Parameter service: the service's name for messages (`Slack`, `New Relic account 'x'`).
     /// - Throws: `ButlerError.failed` for a URL that isn't http(s); `.unavailable` (503) when the service
-    ///   can't be reached or doesn't answer in time.
+    ///   can't be reached or doesn't answer in time. Messages name the service by `scheme://host[:port]`
+    ///   only (`Redacted.origin`): the URL's path and query, and the header values, never appear.
     public func postJSON(_ body: Data, to url: String, headers: [(String, String)] = [], service: String) async throws -> Reply {
         try await post(body, to: url, contentType: "application/json; charset=utf-8", headers: headers, service: service)
     }
@@ -47,20 +49,23 @@ public struct OutboundHTTPClient: Sendable {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
             parsed.host != nil
         else {
-            throw ButlerError.failed("The URL configured for \(service) is not a valid http(s) URL: \(url)")
+            throw ButlerError.failed("The URL configured for \(service) is not a valid http(s) URL (\(Redacted.origin(url)))")
         }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
+        let secrets = Redacted.secretParts(of: url) + headers.map { $0.1 }
         do {
             let response = try await client.execute(request, timeout: TimeAmount(timeout))
             let bytes = try await response.body.collect(upTo: 64 * 1024)
-            let text = String(buffer: bytes)
-            return Reply(status: Int(response.status.code), reason: response.status.reasonPhrase, body: String(text.prefix(4096)))
+            let text = Redacted.scrub(String(String(buffer: bytes).prefix(4096)), removing: secrets)
+            return Reply(status: Int(response.status.code), reason: response.status.reasonPhrase, body: text)
         } catch {
-            throw ButlerError(.unavailable, "\(service) could not be reached at \(url): \(error)")
+            throw ButlerError(
+                .unavailable,
+                "\(service) could not be reached at \(Redacted.origin(url)): \(Redacted.scrub(String(describing: error), removing: secrets))")
         }
     }
 }

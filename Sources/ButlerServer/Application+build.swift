@@ -34,7 +34,8 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     if endpoints.isEnabled(.butlerping) { PingController().register(on: router) }
     BaseConversionController(endpoints: endpoints).register(on: router)
     if [.fileCopy, .fileMove, .fileDelete, .createDir, .createDirQVD].contains(where: endpoints.isEnabled) {
-        let (files, warnings) = try FileService.make(config: config.files, logger: logger)
+        let (files, warnings) = try FileService.make(
+            config: config.files, createDirEnabled: endpoints.isEnabled(.createDir), logger: logger)
         for warning in warnings { logger.warning("Config: \(warning)") }
         FileController(files: files, endpoints: endpoints).register(on: router)
     }
@@ -87,8 +88,10 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     }
     // Decision 10: with `scheduler.enable: false` the scheduler doesn't run and its routes don't exist.
     if config.scheduler.enable {
+        // Scheduled starts share the start-task route's allow-list and concurrency limit.
         let scheduler = try Scheduler(
-            file: ScheduleFile(path: config.scheduler.configFile), tasks: qlikSenseTasks, clock: options.clock, logger: logger)
+            file: ScheduleFile(path: config.scheduler.configFile), taskStarts: taskStarts,
+            maxSchedules: config.scheduler.maxSchedules, clock: options.clock, logger: logger)
         ScheduleController(scheduler: scheduler, endpoints: endpoints).register(on: router)
         services.append(ScheduleRunner(scheduler: scheduler, clock: options.clock, logger: logger))
     }
@@ -104,21 +107,27 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
     if config.udpServer.enable {
         let destinations = try reloadEventDestinations(config: config, options: options, mqtt: mqtt, http: http, services: &services)
         let dispatcher = ReloadEventDispatcher(
-            destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger), clock: options.clock, logger: logger)
+            destinations: destinations, enricher: ReloadEventEnricher(site: qrs, logger: logger, clock: options.clock), clock: options.clock, logger: logger)
         let intake = ReloadEventIntake(
             config: config.udpServer, allowedAddresses: try UDPListener.allowedAddresses(config.udpServer, logger: logger),
             deduplication: config.udpServer.deduplication ? try SQLiteExecutionDeduplication(database: database(), now: options.clock.now, logger: logger) : nil,
             clock: options.clock, logger: logger, handler: { try await dispatcher.dispatch($0) })
-        services.append(UDPListener(config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound))
+        services.append(UDPListener(
+            config: config.udpServer, intake: intake, logger: logger, onBound: options.onUDPBound, onStop: dispatcher.cancelDistributePolls))
     }
 
     let rateLimiter = options.apiRateLimit > 0
         ? FixedWindowRateLimiter(limit: options.apiRateLimit, clock: options.clock) : nil
+    let access = try accessGuard(config.restServer, logger: logger)
     let responder = PreRoutingResponder(
-        middleware: preRoutingMiddleware(rateLimiter: rateLimiter), inner: router.buildResponder())
+        middleware: preRoutingMiddleware(access: access, rateLimiter: rateLimiter), inner: router.buildResponder())
 
     let tls = config.restServer.tls
-    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: TimeAmount(options.idleTimeout)))
+    let limits = ConnectionGuard.Limits(
+        maxConnections: config.restServer.maxConnections, headTimeout: options.requestHeadTimeout,
+        bodyTimeout: options.requestBodyTimeout, logger: logger)
+    let http1 = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionGuard(limits: limits)], idleTimeout: TimeAmount(options.idleTimeout)))
     let server = tls.enable ? try .tls(http1, tlsConfiguration: makeTLSConfiguration(tls)) : http1
     return Application(
         responder: responder,
@@ -129,4 +138,19 @@ private func assembleApplication(config: ButlerConfig, options: ServerOptions, s
         services: services,
         logger: logger
     )
+}
+
+/// The access guard for `Butler.restServerConfig`, with the start-up log lines that say what it enforces.
+private func accessGuard(_ config: RestServerConfig, logger: Logger) throws -> AccessGuardMiddleware {
+    let keyring = try APIKeyring(config: config.auth)
+    let browser = BrowserRequestPolicy(config: config)
+    if keyring.isEmpty {
+        logger.info("API: no API keys are configured (restServerConfig.auth.apiKeys): every client that reaches the REST API may call it")
+    } else {
+        logger.info("API: \(keyring.keys.count) API key(s) configured; every request needs one")
+    }
+    if browser.hostRule == .any {
+        logger.warning("API: listening on \(config.serverHost) without restServerConfig.allowedHosts: requests naming any host are served (no DNS-rebinding defence)")
+    }
+    return AccessGuardMiddleware(allowedClients: config.allowedClients, browser: browser, keyring: keyring)
 }

@@ -37,9 +37,9 @@ func reloadEventDestinations(
         }
     }
     if let directory = config.scriptLog.failedReloadDirectory {
-        destinations.append(ScriptLogArchive(directory: directory, clock: options.clock))
+        destinations.append(ScriptLogArchive(config: config.scriptLog, directory: directory, clock: options.clock))
     }
-    let webhooks = try WebhookReloadEvents(config: config.webhooks)
+    let webhooks = try WebhookReloadEvents(config: config.webhooks, timeout: options.outboundTimeout)
     if !webhooks.destinations.isEmpty {
         destinations += webhooks.destinations
         services.append(webhooks)

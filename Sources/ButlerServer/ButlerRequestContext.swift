@@ -7,6 +7,9 @@ public struct ButlerRequestContext: RequestContext, RemoteAddressRequestContext 
     /// The connected peer: the real client, used for rate limits and request logs (a `remoteIP` or
     /// `X-Forwarded-For` header sent by the client is not trusted).
     public let remoteAddress: SocketAddress?
+    /// The name of the API key the request came with (`Butler.restServerConfig.auth.apiKeys[].name`),
+    /// set by the access guard; nil without API keys. The key itself is never kept.
+    public var apiKeyName: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

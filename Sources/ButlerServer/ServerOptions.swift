@@ -14,6 +14,10 @@ public struct ServerOptions: Sendable {
     /// How long a connection may stay silent (no request, or a request body that stopped arriving)
     /// before it is closed, so slow or stuck clients can't hold connections for ever.
     public var idleTimeout: Duration = .seconds(30)
+    /// The deadline for a request's head, from the connection's start or the end of the previous response.
+    public var requestHeadTimeout: Duration = .seconds(10)
+    /// The deadline for a request's body, from the end of its head.
+    public var requestBodyTimeout: Duration = .seconds(30)
     /// How long a call to an outside service (Slack, New Relic) or an MQTT acknowledgement may take before
     /// it is given up (503).
     public var outboundTimeout: Duration = .seconds(10)

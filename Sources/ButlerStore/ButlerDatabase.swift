@@ -10,13 +10,15 @@ public struct ButlerDatabase: Sendable {
     /// The connection pool: one writer, concurrent readers.
     public let writer: DatabasePool
 
-    /// Opens (creating if needed) the database file and its directory, and migrates the schema.
+    /// Opens (creating if needed) the database file and its directory, and migrates the schema. A new file
+    /// and folder are readable by their owner only (0600/0700; SQLite gives its `-wal` and `-shm` files the
+    /// database file's mode).
     /// - Throws: `ButlerError.failed` naming the file when it can't be opened or migrated.
     public init(path: String) throws {
         let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try OwnerOnlyFiles.createDirectories(atPath: url.deletingLastPathComponent().path)
+            try OwnerOnlyFiles.createFile(atPath: url.path)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -54,6 +56,11 @@ public struct ButlerDatabase: Sendable {
                 // Milliseconds since 1970-01-01 UTC.
                 table.column("expiresAt", .integer).notNull()
             }
+        }
+        // Purging expired claims (`DELETE … WHERE expiresAt <= ?`) and loading live ones at start-up are
+        // index range scans, not whole-table scans (issue 12, item 7).
+        migrator.registerMigration("v3: execution claims by expiry") { db in
+            try db.create(index: "executionClaim_expiresAt", on: "executionClaim", columns: ["expiresAt"])
         }
         return migrator
     }

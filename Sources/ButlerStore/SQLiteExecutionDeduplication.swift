@@ -11,6 +11,10 @@ import Synchronization
 /// one transaction, and one fsync, for all claims made while the previous batch was being written. A
 /// crash can lose the claims of the last batch (milliseconds), so such an event could alert once more
 /// after the restart; in exchange de-duplication costs no disk wait per datagram.
+///
+/// Every step is O(log n) in the number of ids held: in memory `ExpiringClaims` (a hash and a min-heap by
+/// expiry); on disk the primary key and the `executionClaim_expiresAt` index, so purging expired rows is
+/// an index range scan, never a whole-table scan.
 public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
     enum Change {
         case claim(String, Int64)
@@ -18,7 +22,7 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
     }
 
     struct State {
-        var claims: [String: Date] = [:]
+        var claims = ExpiringClaims()
         var pending: [Change] = []
         var writing = false
     }
@@ -37,9 +41,9 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
             let rows = try database.writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT executionId, expiresAt FROM executionClaim WHERE expiresAt > ?", arguments: [nowMs])
             }
-            var claims: [String: Date] = [:]
+            var claims = ExpiringClaims()
             for row in rows {
-                claims[row["executionId"]] = Date(timeIntervalSince1970: Double(row["expiresAt"] as Int64) / 1000)
+                claims.load(row["executionId"], until: Date(timeIntervalSince1970: Double(row["expiresAt"] as Int64) / 1000))
             }
             state.withLock { $0.claims = claims }
         } catch {
@@ -49,9 +53,7 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
 
     public func claim(_ executionId: String, until expiresAt: Date, now: Date) async throws -> Bool {
         let start = state.withLock { state -> Bool? in
-            if let existing = state.claims[executionId], existing > now { return nil }
-            if state.claims.count > 50_000 { state.claims = state.claims.filter { $0.value > now } }
-            state.claims[executionId] = expiresAt
+            guard state.claims.claim(executionId, until: expiresAt, now: now) else { return nil }
             state.pending.append(.claim(executionId, Int64(expiresAt.timeIntervalSince1970 * 1000)))
             defer { state.writing = true }
             return !state.writing
@@ -63,7 +65,7 @@ public final class SQLiteExecutionDeduplication: ExecutionDeduplication {
 
     public func release(_ executionId: String) async throws {
         let start = state.withLock { state -> Bool in
-            state.claims.removeValue(forKey: executionId)
+            state.claims.release(executionId)
             state.pending.append(.release(executionId))
             defer { state.writing = true }
             return !state.writing

@@ -171,4 +171,19 @@ struct SymlinkResolverTests {
         let plain = ApprovedPathPolicyTests.absolute(root.path + "/real/x", .posix)
         #expect(SymlinkResolver.resolveExistingPart(plain) == plain)
     }
+
+    // realpath's answer is a POSIX path: a `\` in a real name belongs to the name.
+    @Test func backslashesInRealNamesStayInTheName() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("butler-bs-\(UUID().uuidString)").resolvingSymlinksInPath()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("a\\"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("outside"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/a", withDestinationPath: root.path + "/outside")
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/link", withDestinationPath: "a\\")
+        let requested = ApprovedPathPolicyTests.absolute(root.path + "/link/shadow", .posix)
+        let resolved = SymlinkResolver.resolveExistingPart(requested)
+        #expect(resolved.components.suffix(2) == ["a\\", "shadow"])
+        #expect(resolved.description == root.path + "/a\\/shadow")
+        #expect(SymlinkResolver.resolvedPath("/srv/x\\..\\..\\etc", style: .posix)?.components == ["srv", "x\\..\\..\\etc"])
+    }
 }

@@ -86,4 +86,17 @@ struct TaskStartServiceTests {
     func guidRule(text: String, valid: Bool) {
         #expect((QlikGUID.normalised(text) != nil) == valid)
     }
+
+    // The lookups run concurrently (bounded), but the report keeps the request's order, as Butler's does.
+    @Test func reportKeepsTheRequestOrderWithConcurrentLookups() async throws {
+        let site = Self.site()
+        let request = TaskStartRequest(taskIds: [Self.missing, "not-a-guid", Self.hr, Self.sales, "x", Self.finance])
+        let report = try await Self.service(site).start(request, allTaskIdsMustExist: false)
+        #expect(report.tasksId.invalid == [.init(taskId: Self.missing), .init(taskId: "not-a-guid"), .init(taskId: "x")])
+        #expect(report.tasksId.started.map(\.taskId) == [Self.hr, Self.sales, Self.finance])
+        let denied = try await Self.service(site, filter: StartTaskFilter(enable: true, taskIds: [Self.sales]))
+            .start(TaskStartRequest(taskIds: [Self.finance, Self.sales, Self.hr]), allTaskIdsMustExist: false)
+        #expect(denied.tasksId.denied == [.init(taskId: Self.finance), .init(taskId: Self.hr)])
+        #expect(denied.tasksId.started.map(\.taskId) == [Self.sales])
+    }
 }

@@ -109,7 +109,7 @@ struct FileRouteTests {
         try await withButler(tree.config) { client in
             for route in ["/v4/filecopy", "/v4/filemove"] {
                 let missing = try await client.send(.put, route, json: #"{"fromFile":"missing.qvd","toFile":"x.qvd"}"#)
-                #expect(missing.json == butlerError(400, "Bad Request", "fromFile does not exist"))
+                #expect(missing.json == butlerError(400, "Bad Request", #"fromFile does not exist: "missing.qvd""#))
                 let operation = route == "/v4/filecopy" ? "file copy" : "file move"
                 for outside in [tree.path("outside/secret.txt"), tree.path("outside/nothing.txt")] {
                     let response = try await client.send(.put, route, json: #"{"fromFile":"\#(outside)","toFile":"x.qvd"}"#)
@@ -156,7 +156,7 @@ struct FileRouteTests {
             #expect(directory.status == .noContent)
             #expect(!tree.exists("del/dir"))
             let again = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"a.qvd"}"#)
-            #expect(again.json == butlerError(400, "Bad Request", "Delete failed, file does not exist"))
+            #expect(again.json == butlerError(400, "Bad Request", #"Delete failed, file does not exist: "a.qvd""#))
             let itself = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"\#(tree.path("del"))"}"#)
             #expect(itself.status == .forbidden)
             #expect(tree.exists("del"))
@@ -190,7 +190,7 @@ struct FileRouteTests {
         defer { try? FileManager.default.removeItem(atPath: cwd + "/" + decoy) }
         try await withButler(tree.config) { client in
             let response = try await client.send(.delete, "/v4/filedelete", json: #"{"deleteFile":"\#(decoy)"}"#)
-            #expect(response.json == butlerError(400, "Bad Request", "Delete failed, file does not exist"))
+            #expect(response.json == butlerError(400, "Bad Request", "Delete failed, file does not exist: \(String(reflecting: decoy))"))
             #expect(FileManager.default.fileExists(atPath: cwd + "/" + decoy))
         }
     }
@@ -329,36 +329,6 @@ extension FileRouteTests {
         }
     }
 }
-
-extension FileRouteTests {
-    @Test func overwriteReplacesDirectoriesAndFilesOfTheOtherKind() async throws {
-        let tree = try Tree()
-        try FileManager.default.createDirectory(atPath: tree.path("from/dir"), withIntermediateDirectories: true)
-        try tree.write("from/dir/new.qvd", "new")
-        try FileManager.default.createDirectory(atPath: tree.path("to/dir"), withIntermediateDirectories: true)
-        try tree.write("to/dir/old.qvd", "old")
-        try tree.write("from/file.qvd", "file")
-        try FileManager.default.createDirectory(atPath: tree.path("to/file.qvd/inner"), withIntermediateDirectories: true)
-        try await withButler(tree.config) { client in
-            let copy = try await client.send(.put, "/v4/filecopy", json: #"{"fromFile":"dir","toFile":"dir","overwrite":true}"#)
-            #expect(copy.status == .created)
-            #expect(tree.read("to/dir/new.qvd") == "new")
-            #expect(!tree.exists("to/dir/old.qvd"))  // replaced as a whole
-            try tree.write("to/dir/old.qvd", "old")
-            let move = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"dir","toFile":"dir","overwrite":true}"#)
-            #expect(move.status == .created)
-            #expect(tree.read("to/dir/new.qvd") == "new")
-            #expect(!tree.exists("to/dir/old.qvd"))
-            #expect(!tree.exists("from/dir"))
-            let fileOverDirectory = try await client.send(.put, "/v4/filemove", json: #"{"fromFile":"file.qvd","toFile":"file.qvd","overwrite":true}"#)
-            #expect(fileOverDirectory.status == .created)
-            #expect(tree.read("to/file.qvd") == "file")
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: tree.path("to")).filter { $0.contains(".butler-") }
-            #expect(leftovers.isEmpty)
-        }
-    }
-}
-
 
 /// `lstat` for tests: what is at a path, without following a final symlink.
 enum FileSystemProbe {

@@ -109,13 +109,13 @@ struct HTTPBehaviourTests {
             let port = try #require(client.port)
             let started = ContinuousClock.now
             let answer = try await Task.detached { try RawConnection.sendAndReadUntilClosed(
-                port: port, "POST /v4/keyvalues/ns HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"key\"")
+                port: port, "POST /v4/keyvalues/ns HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"key\"")
             }.value
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(!answer.contains(" 201 "))
             // (The test client's own idle connection was closed too, so ask on a fresh one.)
             let namespaces = try await Task.detached { try RawConnection.sendAndReadUntilClosed(
-                port: port, "GET /v4/keyvaluesnamespaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                port: port, "GET /v4/keyvaluesnamespaces HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             }.value
             #expect(namespaces.hasPrefix("HTTP/1.1 200"))
             #expect(namespaces.hasSuffix("\r\n\r\n[]"))

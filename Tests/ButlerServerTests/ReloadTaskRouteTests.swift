@@ -171,4 +171,20 @@ struct ReloadTaskRouteTests {
             }
         }
     }
+
+    // Issue 12 item 6: 2,000 items in one request start at most 8 tasks at a time (a gated fake site records
+    // the most starts in flight at once); the answer still comes before the starts, with all 2,000.
+    @Test func thousandsOfItemsStartAtMostEightAtATime() async throws {
+        let site = GatedQlikSenseTasks()
+        let ids = (0..<2_000).map { String(format: "00000000-0000-4000-8000-%012d", $0) }
+        let body = "[" + ids.map { #"{"type":"starttaskid","payload":{"taskId":"\#($0)"}}"# }.joined(separator: ",") + "]"
+        try await withButler(.forTests(), qlikSense: site) { client in
+            let response = try await client.send(.put, "/v4/reloadtask/-/start", json: body)
+            #expect(response.status == .ok)
+            #expect(response.json?["tasksId"]?["started"]?.arrayValue?.count == 2_000)
+            try await site.drive(total: 2_000, window: TaskStartService.maxConcurrentStarts)
+        }
+        #expect(site.maxInFlight == 8)
+        #expect(Set(site.startedIds) == Set(ids))
+    }
 }

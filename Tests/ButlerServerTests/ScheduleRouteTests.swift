@@ -221,4 +221,71 @@ struct ScheduleRouteTests {
             }
         }
     }
+
+    // Issue 12 item 1, the exact trigger: a DEL name answered 201 made the next start fail. Now it reloads.
+    @Test func hostileTextSurvivesARestart() async throws {
+        try await Self.withFile { file in
+            let created = Mutex<JSONValue?>(nil)
+            try await withButler(Self.config(file: file)) { client in
+                let body = #"{"name":"a\u007f","cronSchedule":"0 6 * * *","timezone":"UTC","qlikSenseTaskId":"\#(Self.task)","#
+                    + #""startupState":"started","tags":["\u0000\u001f\u0085\u009f","\u2028\u2029\ufeff\ufffe\uffff"],"#
+                    + #""\u200f\u202e":{"\u007f":["\ud83d\ude00",1e300,"true","null","0x10"]}}"#
+                let response = try await client.send(.post, "/v4/schedules", json: body)
+                #expect(response.status == .created)
+                #expect(response.json?["name"] == "a\u{7F}")
+                created.withLock { $0 = response.json }
+            }
+            try await withButler(Self.config(file: file)) { client in
+                let all = try await client.send(.get, "/v4/schedules")
+                #expect(all.json == .array([try #require(created.withLock { $0 })]))
+            }
+        }
+    }
+
+    // Issue 12 item 6: maxSchedules and the size caps answer 400 in Butler's error shape, and save nothing.
+    @Test func limitsAnswer400() async throws {
+        try await Self.withFile { file in
+            var config = Self.config(file: file)
+            config.scheduler.maxSchedules = 1
+            try await withButler(config) { client in
+                #expect(try await client.send(.post, "/v4/schedules", json: Self.body()).status == .created)
+                let full = try await client.send(.post, "/v4/schedules", json: Self.body(name: "second"))
+                #expect(full.json == butlerError(
+                    400, "Bad Request", "REST SCHEDULER: there are already 1 schedules, the maximum (Butler.scheduler.maxSchedules is 1)"))
+            }
+            try await withButler(Self.config(file: file)) { client in
+                let big = #"{"name":"x","cronSchedule":"0 6 * * *","timezone":"UTC","qlikSenseTaskId":"\#(Self.task)","#
+                    + #""startupState":"started","blob":"\#(String(repeating: "b", count: 5_000))"}"#
+                let response = try await client.send(.post, "/v4/schedules", json: big)
+                #expect(response.status == .badRequest)
+                #expect(response.json?["message"]?.stringValue?.hasSuffix("at most 4096 are kept") == true)
+                #expect(try await client.send(.get, "/v4/schedules").json?.arrayValue?.count == 1)
+            }
+        }
+    }
+
+    // Issue 12 item 6: with startTaskFilter enabled, a scheduled start of a task outside it is not sent to
+    // the site, and lastRun says why (Butler's scheduler ignored the filter).
+    @Test func scheduledStartsObeyTheStartTaskFilter() async throws {
+        try await Self.withFile { file in
+            try await withSimulator { sim in
+                var config = sim.butlerConfig(Self.config(file: file))
+                config.startTaskFilter = StartTaskFilter(enable: true, taskIds: [TestSite.hrTask])
+                try await withButler(config, testing: .live) { client in
+                    let body = Self.body(name: "every second", cron: "* * * * * *", zone: "UTC", task: TestSite.salesTask)
+                    let created = try await client.send(.post, "/v4/schedules", json: body)
+                    let id = created.json?["id"]?.stringValue ?? ""
+                    var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    let until = ContinuousClock.now + .seconds(5)
+                    while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
+                        try await Task.sleep(for: .milliseconds(20))
+                        shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+                    }
+                    #expect(shown.json?["lastRun"]?["result"] == "denied: the task is not allowed by Butler.startTaskFilter")
+                    _ = try await client.send(.put, "/v4/schedules/stopall")
+                    #expect(sim.site.startedTaskIds.isEmpty)
+                }
+            }
+        }
+    }
 }

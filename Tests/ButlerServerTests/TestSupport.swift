@@ -20,6 +20,8 @@ func withButler(
     outboundTimeout: Duration = .seconds(5),
     qlikSense: (any QlikSenseTasks)? = nil,
     udpBound: @escaping @Sendable (Int) -> Void = { _ in },
+    logger: Logger? = nil,
+    requestDeadlines: (head: Duration, body: Duration) = (.seconds(10), .seconds(30)),
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var options = ServerOptions()
@@ -30,9 +32,10 @@ func withButler(
     options.outboundTimeout = outboundTimeout
     options.qlikSenseTasks = qlikSense
     options.onUDPBound = udpBound
-    var logger = Logger(label: "butler-test")
-    logger.logLevel = .warning
-    options.logger = logger
+    var defaultLogger = Logger(label: "butler-test")
+    defaultLogger.logLevel = .warning
+    options.logger = logger ?? defaultLogger
+    (options.requestHeadTimeout, options.requestBodyTimeout) = requestDeadlines
     let app = try buildApplication(config: config, options: options)
     try await app.test(testing, body)
 }

@@ -101,7 +101,9 @@ extension ButlerConfig: Decodable {
             copyApprovedDirectories: try container.value(.fileCopyApprovedDirectories, default: []),
             moveApprovedDirectories: try container.value(.fileMoveApprovedDirectories, default: []),
             deleteApprovedDirectories: try container.value(.fileDeleteApprovedDirectories, default: []),
-            createDirApprovedDirectories: try container.decodeIfPresent([String].self, forKey: .createDirApprovedDirectories),
+            // Present but empty (`key:` with nothing, only comments, or `[]`) approves nothing; only an
+            // absent key lets createdir create anywhere (Butler's behaviour).
+            createDirApprovedDirectories: try container.presentList(.createDirApprovedDirectories),
             qvdPath: try container.decodeIfPresent(ConfigDirectories.self, forKey: .configDirectories)?.qvdPath)
         slack = try container.value(.slackNotification, default: .init())
         mqtt = try container.value(.mqtt, default: .init())
@@ -131,75 +133,6 @@ extension ButlerConfig: Decodable {
             accounts: try container.decodeIfPresent(ThirdPartyToolsCredentials.self, forKey: .thirdPartyToolsCredentials)?.newRelic ?? [],
             event: endpointSettings?.event ?? NewRelicConfig.Endpoint(url: NewRelicConfig.defaultEventURL),
             metric: endpointSettings?.metric ?? NewRelicConfig.Endpoint(url: NewRelicConfig.defaultMetricURL))
-    }
-}
-
-/// `Butler.restServerConfig`: where the REST API listens.
-public struct RestServerConfig: Equatable, Sendable, Decodable {
-    /// `enable`: run the REST API at all.
-    public var enable: Bool = true
-    /// `serverHost`: the address to listen on (`0.0.0.0` for every interface).
-    public var serverHost: String = "127.0.0.1"
-    /// `serverPort`: the TCP port (0 lets the OS choose one; tests use that).
-    public var serverPort: Int = 8080
-    /// `tls`: HTTPS on `serverPort` when enabled.
-    public var tls: TLSConfig = .init()
-
-    public init(enable: Bool = true, serverHost: String = "127.0.0.1", serverPort: Int = 8080, tls: TLSConfig = .init()) {
-        self.enable = enable
-        self.serverHost = serverHost
-        self.serverPort = serverPort
-        self.tls = tls
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case enable, serverHost, serverPort, tls
-    }
-
-    public init(from decoder: any Decoder) throws {
-        // Butler's second, internal server is not needed here; its port is accepted and ignored.
-        try decoder.warnAboutUnknownKeys(CodingKeys.self, alsoKnown: ["backgroundServerPort"])
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        enable = try container.value(.enable, default: true)
-        serverHost = try container.value(.serverHost, default: "127.0.0.1")
-        serverPort = try container.integer(.serverPort, in: 0...65535, default: 8080)
-        tls = try container.value(.tls, default: .init())
-    }
-}
-
-/// `Butler.restServerConfig.tls`: PEM files for HTTPS.
-public struct TLSConfig: Equatable, Sendable, Decodable {
-    public var enable: Bool = false
-    /// `cert`: the server certificate (chain), PEM.
-    public var cert: String?
-    /// `key`: the private key, PEM.
-    public var key: String?
-    /// `ca`: an optional CA bundle, PEM; when set, clients must present a certificate it signed.
-    public var ca: String?
-
-    public init(enable: Bool = false, cert: String? = nil, key: String? = nil, ca: String? = nil) {
-        self.enable = enable
-        self.cert = cert
-        self.key = key
-        self.ca = ca
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case enable, cert, key, ca
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.warnAboutUnknownKeys(CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        enable = try container.value(.enable, default: false)
-        cert = try container.decodeIfPresent(String.self, forKey: .cert)
-        key = try container.decodeIfPresent(String.self, forKey: .key)
-        ca = try container.decodeIfPresent(String.self, forKey: .ca)
-        if enable {
-            for (codingKey, value) in [(CodingKeys.cert, cert), (.key, key)] where (value ?? "").isEmpty {
-                throw ConfigError(container.codingPath + [codingKey], "is required when tls.enable is true (path of a PEM file)")
-            }
-        }
     }
 }
 

@@ -27,7 +27,8 @@ public struct FileOperationsConfig: Equatable, Sendable {
     public var copyApprovedDirectories: [DirectoryPair] = []
     public var moveApprovedDirectories: [DirectoryPair] = []
     public var deleteApprovedDirectories: [String] = []
-    /// `nil`: `POST /v4/createdir` may create a directory anywhere (Butler's behaviour).
+    /// `nil` (the key is absent): `POST /v4/createdir` may create a directory anywhere (Butler's
+    /// behaviour). Present but empty (`[]`, or the key with nothing after it): nothing is approved.
     public var createDirApprovedDirectories: [String]?
     /// The root of `POST /v4/createdirqvd`.
     public var qvdPath: String?
@@ -55,5 +56,14 @@ struct ConfigDirectories: Decodable {
     init(from decoder: any Decoder) throws {
         try decoder.warnAboutUnknownKeys(CodingKeys.self)
         qvdPath = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .qvdPath)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A list that tells a present key from an absent one: `nil` when the key is absent, `[]` when it is
+    /// present with nothing after it (YAML null) or an empty list.
+    func presentList<Element: Decodable>(_ key: Key) throws -> [Element]? {
+        guard contains(key) else { return nil }
+        return try decodeIfPresent([Element].self, forKey: key) ?? []
     }
 }

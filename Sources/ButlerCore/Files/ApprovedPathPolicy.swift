@@ -85,14 +85,26 @@ public enum SymlinkResolver {
         var existing = path.components.count
         while existing >= 0 {
             let prefix = AbsolutePath(style: path.style, root: path.root, components: Array(path.components.prefix(existing)))
-            if let real = realPath(prefix.description),
-                case .absolute(let resolved)? = try? PathParser.parse(real, style: path.style, operation: "file")
-            {
+            if let real = realPath(prefix.description), let resolved = resolvedPath(real, style: path.style) {
                 return resolved.appending(Array(path.components.dropFirst(existing)))
             }
             existing -= 1
         }
         return path
+    }
+
+    /// `realpath`'s answer as a path. On a POSIX host it is a POSIX path: split at `/` only, never re-read
+    /// by the request rules (a real name may contain `\`; re-splitting it there let `link/x` pass as `a/x`).
+    static func resolvedPath(_ real: String, style: PathStyle) -> AbsolutePath? {
+        switch style {
+        case .posix:
+            guard real.hasPrefix("/") else { return nil }
+            let names = real.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+            return AbsolutePath(style: .posix, root: "/", components: names)
+        case .windows:
+            guard case .absolute(let resolved)? = try? PathParser.parse(real, style: .windows, operation: "file") else { return nil }
+            return resolved
+        }
     }
 
     private static func realPath(_ text: String) -> String? {

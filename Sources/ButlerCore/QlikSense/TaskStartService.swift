@@ -67,15 +67,24 @@ public enum TaskStartOutcome: Equatable, Sendable {
 /// ignored, reported in lower case) and exist in QRS; with `allTaskIdsMustExist` one invalid id stops every
 /// id-based start and the startable ids are reported as denied; tag and custom-property starts are not
 /// affected. A task matched several times is started several times, as in Butler.
+///
+/// Beyond Butler: at most `maxConcurrentStarts` starts are in flight at a time, across every copy of the
+/// service (they share one `TaskStartLimiter`), and the scheduler's starts go through the allow-list too.
 public struct TaskStartService: Sendable {
+    /// Task starts (QRS `POST /qrs/task/<id>/start`) in flight at once, at most.
+    public static let maxConcurrentStarts = 8
+
     let site: any QlikSenseTasks
     let filter: StartTaskFilter
     let logger: Logger
+    let limiter: TaskStartLimiter
 
-    public init(site: any QlikSenseTasks, filter: StartTaskFilter, logger: Logger) {
+    public init(site: any QlikSenseTasks, filter: StartTaskFilter, logger: Logger,
+                maxConcurrentStarts: Int = TaskStartService.maxConcurrentStarts) {
         self.site = site
         self.filter = filter
         self.logger = logger
+        limiter = TaskStartLimiter(limit: maxConcurrentStarts)
     }
 
     /// Looks up and starts what `request` names, and reports it in Butler's shape.
@@ -83,19 +92,24 @@ public struct TaskStartService: Sendable {
     public func start(_ request: TaskStartRequest, allTaskIdsMustExist: Bool) async throws -> TaskStartReport {
         var report = TaskStartReport()
         var startable: [TaskSummary] = []
-        for given in request.taskIds {
-            guard let id = QlikGUID.normalised(given) else {
+        // GUID and allow-list checks first, then the QRS lookups (concurrently); the report keeps the
+        // request's order.
+        let ids = request.taskIds.map { given in QlikGUID.normalised(given).map { (id: $0, allowed: filter.allows(taskId: $0)) } }
+        let lookups = ids.compactMap { $0?.allowed == true ? $0!.id : nil }
+        var found = try await lookUp(lookups)[...]
+        for (given, checked) in zip(request.taskIds, ids) {
+            guard let checked else {
                 report.tasksId.invalid.append(.init(taskId: given))
                 continue
             }
-            guard filter.allows(taskId: id) else {
-                report.tasksId.denied.append(.init(taskId: id))
+            guard checked.allowed else {
+                report.tasksId.denied.append(.init(taskId: checked.id))
                 continue
             }
-            if let task = try await site.task(id: id) {
+            if let task = found.popFirst()! {
                 startable.append(task)
             } else {
-                report.tasksId.invalid.append(.init(taskId: id))
+                report.tasksId.invalid.append(.init(taskId: checked.id))
             }
         }
         if allTaskIdsMustExist && !report.tasksId.invalid.isEmpty {
@@ -121,31 +135,59 @@ public struct TaskStartService: Sendable {
         return report
     }
 
+    /// The tasks with these ids (nil where QRS knows none), in order, looked up `limiter.limit` at a time
+    /// (thousands of ids in one request don't wait for thousands of sequential QRS round trips).
+    private func lookUp(_ ids: [String]) async throws -> [TaskSummary?] {
+        if ids.count == 1 { return [try await site.task(id: ids[0])] }
+        var found = [TaskSummary?](repeating: nil, count: ids.count)
+        try await withThrowingTaskGroup(of: (Int, TaskSummary?).self) { group in
+            var next = 0
+            func addNext() {
+                guard next < ids.count else { return }
+                let index = next
+                next += 1
+                group.addTask { [site] in (index, try await site.task(id: ids[index])) }
+            }
+            for _ in 0..<limiter.limit { addNext() }
+            while let (index, task) = try await group.next() {
+                found[index] = task
+                addNext()
+            }
+        }
+        return found
+    }
+
     /// Starts one task by id (MQTT `taskStartTopic`, the scheduler) after the GUID and allow-list checks,
     /// and waits for QRS's answer.
     /// - Throws: `ButlerError` when QRS refuses the start or can't be reached.
     public func startTask(id given: String) async throws -> TaskStartOutcome {
         guard let id = QlikGUID.normalised(given) else { return .invalid }
         guard filter.allows(taskId: id) else { return .denied }
-        try await site.startTask(id: id)
+        try await limiter.run { try await site.startTask(id: id) }
         return .started(TaskSummary(taskId: id, taskName: ""))
     }
 
-    /// Butler answers before the starts complete; a start that fails is logged.
+    /// Butler answers before the starts complete; a start that fails is logged. At most
+    /// `limiter.limit` starts run at once (a sliding window of that many child tasks, each through the
+    /// shared limiter), however many tasks the request named.
     private func startInBackground(_ tasks: [TaskSummary]) {
         guard !tasks.isEmpty else { return }
-        Task { [site, logger] in
+        Task { [site, logger, limiter] in
             await withTaskGroup(of: Void.self) { group in
-                for task in tasks {
+                var pending = tasks[...]
+                func addNext() {
+                    guard let task = pending.popFirst() else { return }
                     group.addTask {
                         do {
-                            try await site.startTask(id: task.taskId)
+                            try await limiter.run { try await site.startTask(id: task.taskId) }
                             logger.info("Started Qlik Sense task \(task.taskId) (\(task.taskName))")
                         } catch {
                             logger.error("Could not start Qlik Sense task \(task.taskId) (\(task.taskName)): \(error)")
                         }
                     }
                 }
+                for _ in 0..<limiter.limit { addNext() }
+                while await group.next() != nil { addNext() }
             }
         }
     }

@@ -18,21 +18,20 @@ extension ExecutionDeduplication {
 
 /// The in-memory deduplication (tests; Butler kept its ids in memory). The durable one is
 /// `SQLiteExecutionDeduplication` in ButlerStore.
+/// Claims cost O(log n) (`ExpiringClaims`).
 public final class InMemoryExecutionDeduplication: ExecutionDeduplication {
-    private let claims = Mutex<[String: Date]>([:])
+    private let claims: Mutex<ExpiringClaims>
 
-    public init() {}
+    /// - Parameter capacity: live ids kept at most; past it the ones closest to expiring go first.
+    public init(capacity: Int = 1_000_000) {
+        claims = Mutex(ExpiringClaims(capacity: capacity))
+    }
 
     public func claim(_ executionId: String, until expiresAt: Date, now: Date) async throws -> Bool {
-        claims.withLock { claims in
-            if let existing = claims[executionId], existing > now { return false }
-            if claims.count > 10_000 { claims = claims.filter { $0.value > now } }
-            claims[executionId] = expiresAt
-            return true
-        }
+        claims.withLock { $0.claim(executionId, until: expiresAt, now: now) }
     }
 
     public func release(_ executionId: String) async throws {
-        _ = claims.withLock { $0.removeValue(forKey: executionId) }
+        claims.withLock { $0.release(executionId) }
     }
 }

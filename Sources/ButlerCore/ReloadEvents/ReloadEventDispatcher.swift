@@ -27,6 +27,10 @@ extension ReloadEventDestination {
 /// that accepts it, independently and concurrently: one slow or failing destination never delays or
 /// stops the others. Each destination has its own rate limit per
 /// task and event kind (Butler: an in-memory limiter per destination, keyed by task id).
+///
+/// Distribute events wait for their outcome only when a destination wants distribute tasks' outcomes
+/// (InfluxDB's `distributeTaskFailure|Success`), and then in their own bounded pool
+/// (`maxDistributePolls`, one poll per task), never in the caller: `dispatch` returns at once.
 public final class ReloadEventDispatcher: Sendable {
     let destinations: [any ReloadEventDestination]
     let enricher: ReloadEventEnricher
@@ -34,13 +38,31 @@ public final class ReloadEventDispatcher: Sendable {
     let logger: Logger
     /// Last delivery per destination index, kind and task.
     private let lastSent = Mutex<[String: Date]>([:])
+    private let polls: DistributeOutcomePolls
+    /// Whether some destination wants the outcome of distribute tasks (QRS `taskType` 3).
+    let wantsDistributeOutcomes: Bool
 
-    public init(destinations: [any ReloadEventDestination], enricher: ReloadEventEnricher, clock: any WallClock = SystemWallClock(), logger: Logger) {
+    /// - Parameter maxDistributePolls: distribute tasks whose outcome is awaited at once (default 20).
+    public init(destinations: [any ReloadEventDestination], enricher: ReloadEventEnricher, clock: any WallClock = SystemWallClock(),
+                maxDistributePolls: Int = 20, logger: Logger) {
         self.destinations = destinations
         self.enricher = enricher
         self.clock = clock
         self.logger = logger
+        polls = DistributeOutcomePolls(limit: max(1, maxDistributePolls), logger: logger)
+        wantsDistributeOutcomes = destinations.contains { destination in
+            [TaskEvent.Kind.success, .failed].contains { destination.accepts($0) && destination.accepts($0, taskType: 3) }
+        }
     }
+
+    /// Distribute tasks whose outcome is being awaited now.
+    public var distributePollsRunning: Int { polls.running }
+
+    /// Waits until the distribute polls running now have delivered (or given up).
+    public func idle() async { await polls.idle() }
+
+    /// Gives up every distribute poll (at shutdown).
+    public func cancelDistributePolls() { polls.cancelAll() }
 
     /// Why an event reached none of the destinations that wanted it (its execution id is then released,
     /// so a resend is accepted).
@@ -56,11 +78,29 @@ public final class ReloadEventDispatcher: Sendable {
             logger.warning("Engine reload failed: app \(received.appId ?? "") (\(received.appName)) on \(received.hostName): \(received.logMessage)")
             return []
         }
-        var event = received
-        if event.kind == .distribute {
-            guard let outcome = await enricher.distributeOutcome(of: event) else { return [] }
-            event.kind = outcome
+        if received.kind == .distribute {
+            guard wantsDistributeOutcomes else {
+                logger.debug("Distribute event for task \(received.taskId): no destination wants distribute outcomes; ignored")
+                return []
+            }
+            polls.start(taskId: received.taskId) { [self] in
+                guard let outcome = await enricher.distributeOutcome(of: received) else { return }
+                var event = received
+                event.kind = outcome
+                do {
+                    try await deliver(event)
+                } catch {
+                    logger.error("Distribute event for task \(received.taskId): \(error)")
+                }
+            }
+            return []
         }
+        return try await deliver(received)
+    }
+
+    /// Sends a Scheduler event whose kind is known to the destinations that want it.
+    @discardableResult
+    private func deliver(_ event: TaskEvent) async throws -> [String] {
         logger.info("Reload event: task \(event.taskId) (\(event.taskName)) \(event.kind.rawValue), execution \(event.executionId)")
         let wanted = destinations.enumerated().filter { $0.element.accepts(event.kind) }
         guard !wanted.isEmpty else { return [] }

@@ -12,24 +12,32 @@ public struct ReloadEventEnricher: Sendable {
 
     /// How often a distribute task still running is looked at again, and for how long (Butler: 30 s, 6 h).
     let distributePoll: (interval: Duration, limit: Duration)
+    /// The clock the distribute polling waits on (a manual clock in tests).
+    let clock: any WallClock
 
     public init(site: (any QlikSenseRepository)?, logger: Logger, retryPause: Duration = .seconds(2),
-                distributePoll: (interval: Duration, limit: Duration) = (.seconds(30), .seconds(6 * 3600))) {
+                distributePoll: (interval: Duration, limit: Duration) = (.seconds(30), .seconds(6 * 3600)),
+                clock: any WallClock = SystemWallClock()) {
         self.site = site
         self.logger = logger
         self.retryPause = retryPause
         self.distributePoll = distributePoll
+        self.clock = clock
     }
 
     /// A distribute event's real outcome (spec §7.3): the task's last execution status from QRS, looked at
     /// again every `distributePoll.interval` while it is intermediate (1–5, 10, 13, 14), for at most
-    /// `distributePoll.limit`. 7 → success; 6, 8, 11 → failed; nil when QRS can't tell (logged).
+    /// `distributePoll.limit`. 7 → success; 6, 8, 11 → failed; nil when QRS can't tell (logged) or the
+    /// task is cancelled. The waits are on `clock`.
     public func distributeOutcome(of event: TaskEvent) async -> TaskEvent.Kind? {
         guard let site else {
             logger.warning("Distribute event for task \(event.taskId): no Qlik Sense connection to read its outcome")
             return nil
         }
-        let deadline = ContinuousClock.now + distributePoll.limit
+        func seconds(_ duration: Duration) -> TimeInterval {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let deadline = clock.now.addingTimeInterval(seconds(distributePoll.limit))
         while true {
             let status: Int?
             do {
@@ -41,8 +49,12 @@ public struct ReloadEventEnricher: Sendable {
             switch status {
             case 7?: return .success
             case 6?, 8?, 11?: return .failed
-            case let intermediate? where [1, 2, 3, 4, 5, 10, 13, 14].contains(intermediate) && ContinuousClock.now < deadline:
-                try? await Task.sleep(for: distributePoll.interval)
+            case let intermediate? where [1, 2, 3, 4, 5, 10, 13, 14].contains(intermediate) && clock.now < deadline:
+                do {
+                    try await clock.sleep(until: clock.now.addingTimeInterval(seconds(distributePoll.interval)))
+                } catch {
+                    return nil
+                }
             default:
                 logger.warning("Distribute event for task \(event.taskId): status \(status.map(String.init) ?? "unknown"), nothing sent")
                 return nil

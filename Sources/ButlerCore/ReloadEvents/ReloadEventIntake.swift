@@ -30,7 +30,7 @@ public final class ReloadEventIntake: Sendable {
 
     let config: UDPServerConfig
     /// The allowed source addresses (host names already resolved); nil when validation is off.
-    let allowedAddresses: Set<String>?
+    let allowedAddresses: SourceAddresses?
     let deduplication: (any ExecutionDeduplication)?
     let clock: any WallClock
     let logger: Logger
@@ -47,7 +47,7 @@ public final class ReloadEventIntake: Sendable {
     ///   - deduplication: nil when `deduplication.enable` is false.
     ///   - handler: what to do with each new event (the dispatcher); a throw releases the execution id.
     public init(
-        config: UDPServerConfig, allowedAddresses: Set<String>?, deduplication: (any ExecutionDeduplication)?,
+        config: UDPServerConfig, allowedAddresses: SourceAddresses?, deduplication: (any ExecutionDeduplication)?,
         clock: any WallClock = SystemWallClock(), logger: Logger, handler: @escaping @Sendable (TaskEvent) async throws -> Void
     ) {
         self.config = config

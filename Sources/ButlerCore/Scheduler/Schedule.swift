@@ -104,3 +104,79 @@ public struct Schedule: Equatable, Sendable {
                   startupState: startupState, tags: tags, lastKnownState: lastKnownState, extra: fields)
     }
 }
+
+/// The size limits of a schedule created through the API (beyond Butler, which had none), so that no
+/// request can grow the schedule file without bound: unknown properties (`extra`) at most `maxExtraBytes`
+/// in all and `maxExtraDepth` levels deep, the whole schedule at most `maxEncodedBytes` in the file.
+/// Over a limit is refused with 400; nothing is silently dropped. A string that begins with U+FEFF (a byte
+/// order mark) is refused too: Yams drops a scalar's leading BOM when it reads the file back (it decodes
+/// scalars with Foundation's `String(bytes:encoding:)`), so it couldn't round-trip.
+extension Schedule {
+    /// The whole schedule as written in the schedule file: 64 KiB.
+    public static let maxEncodedBytes = 64 * 1024
+    /// The unknown properties, keys and values as written in the schedule file, in all: 4 KiB.
+    public static let maxExtraBytes = 4 * 1024
+    /// Nesting of an unknown property's value (`{"a":[{}]}` is 3 levels).
+    public static let maxExtraDepth = 16
+
+    /// Whether the schedule file can keep this schedule as it is, within the limits.
+    /// - Throws: `.badRequest` naming the limit that is exceeded, or the field whose text begins with U+FEFF.
+    public func checkStorable() throws {
+        let fields = [("name", name), ("cronSchedule", cronSchedule), ("timezone", timezone), ("qlikSenseTaskId", qlikSenseTaskId)]
+            + tags.enumerated().map { ("tags/\($0)", $1) }
+        for (field, text) in fields where text.unicodeScalars.first == "\u{FEFF}" {
+            throw Self.byteOrderMark("body/\(field)")
+        }
+        var extraBytes = 0
+        for (key, value) in extra {
+            extraBytes += ScheduleFile.blockKey(key).utf8.count + ScheduleFile.flow(value).utf8.count
+            guard !Self.nested(value, deeperThan: Self.maxExtraDepth) else {
+                throw ButlerError.badRequest("body/\(key) is nested more than \(Self.maxExtraDepth) levels deep")
+            }
+            if key.unicodeScalars.first == "\u{FEFF}" { throw Self.byteOrderMark("a property name") }
+            if let path = Self.textWithByteOrderMark(in: value, at: "body/\(key)") { throw Self.byteOrderMark(path) }
+        }
+        guard extraBytes <= Self.maxExtraBytes else {
+            throw ButlerError.badRequest(
+                "The schedule's properties beyond Butler's fields take \(extraBytes) bytes; at most \(Self.maxExtraBytes) are kept")
+        }
+        let encoded = ScheduleFile.yaml([self]).utf8.count
+        guard encoded <= Self.maxEncodedBytes else {
+            throw ButlerError.badRequest("The schedule takes \(encoded) bytes in the schedule file; at most \(Self.maxEncodedBytes) are allowed")
+        }
+    }
+
+    private static func byteOrderMark(_ what: String) -> ButlerError {
+        .badRequest("\(what) must not begin with U+FEFF (a byte order mark), which the schedule file can't keep")
+    }
+
+    /// The path of the first string (or key) in `value` that begins with U+FEFF.
+    private static func textWithByteOrderMark(in value: JSONValue, at path: String) -> String? {
+        switch value {
+        case .string(let text): return text.unicodeScalars.first == "\u{FEFF}" ? path : nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = textWithByteOrderMark(in: item, at: "\(path)/\(index)") { return found }
+            }
+            return nil
+        case .object(let fields):
+            for (key, item) in fields {
+                if key.unicodeScalars.first == "\u{FEFF}" { return "a property name in \(path)" }
+                if let found = textWithByteOrderMark(in: item, at: "\(path)/\(key)") { return found }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// Whether `value` has more than `limit` levels of arrays and objects (recursing at most `limit` deep).
+    private static func nested(_ value: JSONValue, deeperThan limit: Int) -> Bool {
+        let children: [JSONValue]
+        switch value {
+        case .array(let items): children = items
+        case .object(let fields): children = Array(fields.values)
+        default: return false
+        }
+        return limit == 0 || children.contains { nested($0, deeperThan: limit - 1) }
+    }
+}

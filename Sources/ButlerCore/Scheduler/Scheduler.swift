@@ -31,23 +31,37 @@ public actor Scheduler {
     /// The last firing of each schedule since start-up.
     private var lastRuns: [String: Firing] = [:]
     private let file: ScheduleFile?
-    private let tasks: (any QlikSenseTasks)?
+    private let taskStarts: TaskStartService?
+    private let maxSchedules: Int
     private let clock: any WallClock
     private let logger: Logger
     private var changeObserver: (@Sendable () -> Void)?
 
-    /// Loads the schedule file (see `load`).
+    /// Loads the schedule file (see `load`) and rewrites it.
     /// - Parameters:
     ///   - file: where schedules are kept (nil keeps them in memory only).
-    ///   - tasks: the Qlik Sense site that fired schedules start tasks on; nil when Butler has none.
-    /// - Throws: `ButlerError.failed` when the file can't be read or written.
-    public init(file: ScheduleFile?, tasks: (any QlikSenseTasks)?, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+    ///   - taskStarts: how fired schedules start tasks: through the `Butler.startTaskFilter` allow-list and
+    ///     the shared limit on concurrent starts; nil when Butler has no Qlik Sense connection.
+    ///   - maxSchedules: `Butler.scheduler.maxSchedules`; `add` beyond it is refused.
+    /// - Throws: `ButlerError.failed` when the file can't be opened, an unreadable file can't be set
+    ///   aside, or the file can't be written. Never for what is in the file.
+    public init(file: ScheduleFile?, taskStarts: TaskStartService?, maxSchedules: Int = 1000,
+                clock: any WallClock = SystemWallClock(), logger: Logger) throws {
         self.file = file
-        self.tasks = tasks
+        self.taskStarts = taskStarts
+        self.maxSchedules = max(1, maxSchedules)
         self.clock = clock
         self.logger = logger
         entries = try Self.load(file, now: clock.now, logger: logger)
         try file?.write(entries.map(\.schedule))
+    }
+
+    /// A scheduler whose schedules start tasks on `tasks` with no allow-list (tests, tools).
+    public init(file: ScheduleFile?, tasks: (any QlikSenseTasks)?, maxSchedules: Int = 1000,
+                clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+        try self.init(
+            file: file, taskStarts: tasks.map { TaskStartService(site: $0, filter: .init(), logger: logger) },
+            maxSchedules: maxSchedules, clock: clock, logger: logger)
     }
 
     /// Called after every change that may move the next due time (the runner re-plans its sleep).
@@ -58,10 +72,16 @@ public actor Scheduler {
     /// Reads the schedule file: each entry's state from its `startupState`, entries without an id get a new
     /// one, and (by the caller) the file is rewritten, as Butler does. An entry with an invalid cron
     /// expression or zone is kept but never fires, and is logged.
+    ///
+    /// Beyond Butler, a start never fails because of what is in the file: an entry that can't be read (or
+    /// isn't a schedule), or a file that can't be read at all, is logged with its line, the original file
+    /// is first copied to `<file>.unreadable-<timestamp>` next to it, and the rest loads.
     static func load(_ file: ScheduleFile?, now: Date, logger: Logger) throws -> [Entry] {
         guard let file else { return [] }
+        let contents = try file.read()
+        var problems = contents.problems
         var entries: [Entry] = []
-        for item in try file.read() {
+        for (line, item) in contents.entries {
             var id = UUID().uuidString.lowercased()
             var created: String?
             if case .object(let fields) = item {
@@ -80,8 +100,15 @@ public actor Scheduler {
                 plan(&entry, after: now)
                 entries.append(entry)
             } catch {
-                logger.error("SCHEDULER: schedule file entry \(id) skipped: \(error)")
+                problems.append("entry at line \(line) (id \(id)) is not a schedule: \(error)")
             }
+        }
+        if !problems.isEmpty {
+            let copy = try file.setAside(at: now)
+            for problem in problems {
+                logger.error("SCHEDULER: schedule file \(file.path): \(problem); skipped, the original file is kept as \(copy)")
+            }
+            logger.warning("SCHEDULER: loaded \(entries.count) schedules from \(file.path); \(problems.count) problems (see above)")
         }
         return entries
     }
@@ -116,9 +143,15 @@ public actor Scheduler {
     /// Adds a schedule from an API body: a new lower-case UUID `id`, `created` now, state from
     /// `startupState`; saved to the file.
     /// - Throws: `.badRequest` for a missing field, a bad `startupState`, an invalid cron expression
-    ///   (naming the field and token) or an unknown time zone; `.failed` when the file can't be written.
+    ///   (naming the field and token), an unknown time zone, `maxSchedules` reached, or a schedule over
+    ///   the size limits or text the file can't keep (`Schedule.checkStorable`); `.failed` when the file can't be written.
     public func add(_ body: JSONValue) throws -> Schedule {
+        guard entries.count < maxSchedules else {
+            throw ButlerError.badRequest(
+                "REST SCHEDULER: there are already \(entries.count) schedules, the maximum (Butler.scheduler.maxSchedules is \(maxSchedules))")
+        }
         let schedule = try Schedule(json: body, id: UUID().uuidString.lowercased(), created: Self.timestamp(clock.now))
+        try schedule.checkStorable()
         let (cron, zone) = try Self.check(schedule)
         guard QlikGUID.normalised(schedule.qlikSenseTaskId) != nil else {
             throw ButlerError.badRequest("qlikSenseTaskId is not a task id (GUID): \(schedule.qlikSenseTaskId)")
@@ -203,28 +236,38 @@ public actor Scheduler {
         return due
     }
 
-    /// Starts the schedules' tasks (QRS `POST /qrs/task/{id}/start`) concurrently and logs each outcome;
-    /// one slow start doesn't delay the others.
+    /// Starts the schedules' tasks (QRS `POST /qrs/task/{id}/start`) and logs each outcome; one slow start
+    /// doesn't delay the others. Starts go through `TaskStartService.startTask(id:)`: the
+    /// `Butler.startTaskFilter` allow-list (beyond Butler, whose scheduler ignored it) and the shared limit
+    /// of `TaskStartService.maxConcurrentStarts` starts in flight. A denied or invalid id is logged and
+    /// becomes the firing's failure (shown in `lastRun`).
     public nonisolated func start(_ due: [Schedule], at now: Date) async -> [Firing] {
         guard !due.isEmpty else { return [] }
-        let tasks = self.tasks
+        let taskStarts = self.taskStarts
         let logger = self.logger
         return await withTaskGroup(of: Firing.self) { group in
             for schedule in due {
                 group.addTask {
                     logger.info("SCHEDULER: Cron event for schedule ID \(schedule.id): \(schedule.name)")
-                    guard let tasks else {
-                        let why = "Butler has no Qlik Sense connection (Butler.configQRS is not set, or --no-qs-connection)"
+                    func failed(_ why: String) -> Firing {
                         logger.error("SCHEDULER: could not start task \(schedule.qlikSenseTaskId) for schedule \(schedule.id): \(why)")
                         return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: why)
                     }
+                    guard let taskStarts else {
+                        return failed("Butler has no Qlik Sense connection (Butler.configQRS is not set, or --no-qs-connection)")
+                    }
                     do {
-                        try await tasks.startTask(id: schedule.qlikSenseTaskId)
-                        logger.info("SCHEDULER: started task \(schedule.qlikSenseTaskId) for schedule \(schedule.id)")
-                        return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: nil)
+                        switch try await taskStarts.startTask(id: schedule.qlikSenseTaskId) {
+                        case .started:
+                            logger.info("SCHEDULER: started task \(schedule.qlikSenseTaskId) for schedule \(schedule.id)")
+                            return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: nil)
+                        case .denied:
+                            return failed("denied: the task is not allowed by Butler.startTaskFilter")
+                        case .invalid:
+                            return failed("qlikSenseTaskId is not a task id (GUID)")
+                        }
                     } catch {
-                        logger.error("SCHEDULER: could not start task \(schedule.qlikSenseTaskId) for schedule \(schedule.id): \(error)")
-                        return Firing(scheduleId: schedule.id, taskId: schedule.qlikSenseTaskId, at: now, failure: "\(error)")
+                        return failed("\(error)")
                     }
                 }
             }

@@ -80,7 +80,9 @@ public struct SMTPMailer: Sendable {
         butler_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, nil)
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            throw ButlerError(.unavailable, "SMTP server \(config.host):\(config.port): \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
+            // libcurl's text is not ours: the password is scrubbed out in case it ever appears there.
+            let text = Redacted.scrub(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, removing: [config.password].compactMap { $0 })
+            throw ButlerError(.unavailable, "SMTP server \(config.host):\(config.port): \(text)")
         }
     }
 }

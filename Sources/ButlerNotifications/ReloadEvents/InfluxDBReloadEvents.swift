@@ -106,17 +106,21 @@ public final class InfluxDBReloadEvents: ReloadEventDestination {
         databaseReady.withLock { $0 = true }
     }
 
+    /// POSTs to InfluxDB's HTTP API. Credentials go in an `Authorization: Basic` header (InfluxDB 1.x
+    /// accepts it), never in the URL's `u`/`p` query parameters, which proxies and access logs record.
     private func post(_ path: String, query: [(String, String)], body: String) async throws {
-        var items = query
-        if let username = config.username { items += [("u", username), ("p", config.password ?? "")] }
         var components = URLComponents()
         components.scheme = "http"
         components.host = config.host
         components.port = config.port
         components.path = "/" + path
-        components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
         let url = components.string ?? ""
-        let reply = try await http.post(Data(body.utf8), to: url, contentType: "text/plain; charset=utf-8", service: "InfluxDB")
+        var headers: [(String, String)] = []
+        if let username = config.username {
+            headers.append(("Authorization", "Basic " + Data("\(username):\(config.password ?? "")".utf8).base64EncodedString()))
+        }
+        let reply = try await http.post(Data(body.utf8), to: url, contentType: "text/plain; charset=utf-8", headers: headers, service: "InfluxDB")
         guard (200..<300).contains(reply.status) else {
             throw ButlerError(.badGateway, "InfluxDB answered \(reply.status) to /\(path): \(reply.body)")
         }

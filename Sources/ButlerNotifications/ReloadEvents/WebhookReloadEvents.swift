@@ -41,15 +41,18 @@ public final class WebhookReloadEvents: Service, ClosableService {
                 let body = JSONValue.object(Dictionary(uniqueKeysWithValues: fields.map { ($0.0, JSONValue.string($0.1)) }))
                 request.body = .bytes(ByteBuffer(data: body.jsonData))
             }
+            // The URL's path and query are the webhook's secret: messages name its origin only.
+            let origin = Redacted.origin(webhook.url)
             let response: HTTPClientResponse
             do {
                 response = try await client.execute(request, timeout: .init(timeout))
             } catch {
-                throw ButlerError(.unavailable, "\(webhook.url) could not be reached: \(error)")
+                let detail = Redacted.scrub(String(describing: error), removing: Redacted.secretParts(of: request.url))
+                throw ButlerError(.unavailable, "\(origin) could not be reached: \(detail)")
             }
             _ = try? await response.body.collect(upTo: 64 * 1024)
             guard (200..<300).contains(response.status.code) else {
-                throw ButlerError(.badGateway, "\(webhook.url) answered \(response.status.code)")
+                throw ButlerError(.badGateway, "\(origin) answered \(response.status.code)")
             }
         }
     }

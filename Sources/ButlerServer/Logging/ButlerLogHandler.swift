@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// Butler's swift-log handler: one line per message, `2026-11-29T10:15:00.123Z info: message`, written
-/// to every sink (the console, and daily files when `Butler.fileLogging` is on).
+/// to every sink (the console, and daily files when `Butler.fileLogging` is on). Control characters in
+/// the message and metadata are escaped (`LogText`).
 ///
 /// Metadata is formatted only when a line is written: Hummingbird sets a request id on every request's
 /// logger, and swift-log's `StreamLogHandler` re-formats its metadata on every such change.
@@ -26,7 +27,8 @@ public struct ButlerLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let details = merged.isEmpty ? "" : " [" + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ") + "]"
-        let line = "\(LogTimestamp.string(now)) \(event.level.butlerName): \(event.message)\(details)\n"
+        // One record, one line: request data in the message or metadata can't start a line of its own.
+        let line = "\(LogTimestamp.string(now)) \(event.level.butlerName): \(LogText.escaped("\(event.message)\(details)"))\n"
         for sink in sinks { sink.write(line, at: now) }
     }
 }

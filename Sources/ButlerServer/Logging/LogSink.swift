@@ -1,3 +1,4 @@
+import ButlerCore
 import Foundation
 import Synchronization
 
@@ -19,7 +20,8 @@ public final class ConsoleLogSink: LogSink {
 }
 
 /// Daily log files, `<directory>/butler.YYYY-MM-DD.log` (UTC date), as Butler's `fileLogging: true`.
-/// The file of the day is opened on its first line and kept open until the date changes.
+/// The file of the day is opened on its first line and kept open until the date changes. New files and
+/// the folder are readable by their owner only (0600/0700).
 public final class DailyFileLogSink: LogSink {
     private struct State {
         var day = ""
@@ -33,7 +35,7 @@ public final class DailyFileLogSink: LogSink {
     /// - Throws: when the directory can't be created.
     public init(directory: String) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try OwnerOnlyFiles.createDirectories(atPath: directory)
     }
 
     public func write(_ line: String, at date: Date) {
@@ -42,9 +44,7 @@ public final class DailyFileLogSink: LogSink {
             if state.day != day || state.handle == nil {
                 try? state.handle?.close()
                 let path = (directory as NSString).appendingPathComponent("butler.\(day).log")
-                if !FileManager.default.fileExists(atPath: path) {
-                    _ = FileManager.default.createFile(atPath: path, contents: nil)
-                }
+                _ = try? OwnerOnlyFiles.createFile(atPath: path)
                 state.handle = FileHandle(forWritingAtPath: path)
                 _ = try? state.handle?.seekToEnd()
                 state.day = day

@@ -16,9 +16,11 @@ where Middleware.Input == Request, Middleware.Output == Response, Middleware.Con
     }
 }
 
-/// Butler's pre-routing middleware, outermost first: request log, rate limit (when on), method override.
+/// Butler's pre-routing middleware, outermost first: access guard (which logs its own refusals), request
+/// log, rate limit (when on), method override.
 @MiddlewareFixedTypeBuilder<Request, Response, ButlerRequestContext>
-func preRoutingMiddleware(rateLimiter: FixedWindowRateLimiter?) -> some MiddlewareProtocol<Request, Response, ButlerRequestContext> {
+func preRoutingMiddleware(access: AccessGuardMiddleware, rateLimiter: FixedWindowRateLimiter?) -> some MiddlewareProtocol<Request, Response, ButlerRequestContext> {
+    access
     RequestLogMiddleware()
     if let rateLimiter { RateLimitMiddleware(limiter: rateLimiter) }
     MethodOverrideMiddleware<ButlerRequestContext>()

@@ -13,6 +13,8 @@ struct UDPListener: Service {
     let logger: Logger
     /// Called with the bound port (tests bind port 0).
     var onBound: @Sendable (Int) -> Void = { _ in }
+    /// Called once the intake has stopped (the dispatcher gives up its distribute polls).
+    var onStop: @Sendable () -> Void = {}
 
     func run() async throws {
         let intake = self.intake
@@ -38,12 +40,14 @@ struct UDPListener: Service {
         // Also when the service group was cancelled instead of shut down gracefully.
         channel.close(promise: nil)
         intake.finish()
+        onStop()
         try? await channel.closeFuture.get()
     }
 
-    /// Resolves `allowedSources` (addresses and host names) to the addresses datagrams come from.
+    /// Resolves `allowedSources` (addresses and host names) to the addresses datagrams come from, compared
+    /// as addresses (an IPv4 entry matches the `::ffff:a.b.c.d` form a dual-stack `::` socket reports).
     /// - Throws: `ButlerError.failed` when none of them resolves (validation would refuse everything).
-    static func allowedAddresses(_ config: UDPServerConfig, logger: Logger) throws -> Set<String>? {
+    static func allowedAddresses(_ config: UDPServerConfig, logger: Logger) throws -> SourceAddresses? {
         guard config.enableSourceValidation else { return nil }
         var addresses = Set<String>()
         for source in config.allowedSources {
@@ -51,10 +55,11 @@ struct UDPListener: Service {
             if resolved.isEmpty { logger.warning("UDP: allowed source '\(source)' does not resolve; ignored") }
             addresses.formUnion(resolved)
         }
-        guard !addresses.isEmpty else {
+        let allowed = SourceAddresses(addresses)
+        guard !allowed.isEmpty else {
             throw ButlerError.failed("Butler.udpServerConfig.allowedSources: none of \(config.allowedSources) resolves to an address")
         }
-        return addresses
+        return allowed
     }
 
     static func resolve(_ host: String) -> [String] {

@@ -1,3 +1,4 @@
+import ButlerCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -31,7 +32,7 @@ public struct CertificateSet: Sendable {
         hostNames: [String] = ["localhost"], ipAddresses: [String] = ["127.0.0.1", "::1"],
         validity: TimeInterval = 60 * 60 * 24 * 365
     ) throws -> CertificateSet {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try OwnerOnlyFiles.createDirectories(atPath: directory.path)
         let set = CertificateSet(directory: directory)
         let notBefore = Date().addingTimeInterval(-3600)
         let notAfter = notBefore.addingTimeInterval(validity + 3600)
@@ -81,9 +82,14 @@ public struct CertificateSet: Sendable {
         return set
     }
 
+    /// Writes one PEM file; keys (`secret`) are created readable by their owner only.
     private static func write(_ text: String, to path: String, secret: Bool = false) throws {
-        try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        if secret { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+        let data = Data((text + "\n").utf8)
+        if secret {
+            try OwnerOnlyFiles.write(data, toPath: path)
+        } else {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     }
 
     private static func ipAddressBytes(_ text: String) -> [UInt8]? {

@@ -30,7 +30,7 @@ final class FuzzLedger: @unchecked Sendable {
             if failures.count < Self.maxReported {
                 let answer = response.map { "\($0.status) \(FuzzGenerator.printable($0.body, limit: 400))" } ?? "no response"
                 failures.append("""
-                    \(problem) — \(fuzzCase.label(seed: seed))
+                    \(problem) — \(fuzzCase.label(seed: seed)); replay: FUZZ_SEED=\(seed) FUZZ_CASE=\(fuzzCase.routeIndex):\(fuzzCase.index) swift test --filter FuzzTests
                       request:  \(fuzzCase.printable(limit: 600))
                       response: \(answer)
                     """)

@@ -36,6 +36,8 @@ enum FuzzRoutes {
     static let scheduleIds = ["fuzz-schedule-1", "0fe447a9-ba1f-44a9-ac23-68c3a1d88d8b"]
     static let namespaces = ["Sales ETL step 2", "fuzz", "ns"]
     static let keys = ["Last extract timestamp", "k1", "keyexists"]
+    /// What POST writes first (namespace `fuzz-kept`, the seed's key), so the read routes also find something.
+    static let keptKey = "ce68c8ca-b3ff-4371-8285-7c9ce5040e42_parameter_1"
 
     static let pathBody: FuzzJSON = [
         "fromFile": "subfolder/file1.qvd", "toFile": "archive/file1_20200925.qvd", "overwrite": false, "preserveTimestamp": false,
@@ -63,20 +65,22 @@ enum FuzzRoutes {
         FuzzRoute("GET", "/v4/base62tobase16", query: [("base62", ["6DMW88LpSok9Z7P7hUK0wv7bF", "0", "zz"])]),
         FuzzRoute("GET", "/v4/base16tobase62", query: [("base16", ["3199af08bfeeaf5d420f27ed9c01e74370077", "0", "ff"])]),
         FuzzRoute("PUT", "/v4/filecopy", body: pathBody),
-        FuzzRoute("PUT", "/v4/filemove", body: ["fromFile": "subfolder/file1.qvd", "toFile": "archive/file1_20200925.qvd", "overwrite": false]),
+        // file2, so moving it away leaves the copy route's sample source in place.
+        FuzzRoute("PUT", "/v4/filemove", body: ["fromFile": "subfolder/file2.qvd", "toFile": "archive/file1_20200925.qvd", "overwrite": false]),
         FuzzRoute("DELETE", "/v4/filedelete", body: ["deleteFile": "subfolder/file1.qvd"]),
         FuzzRoute("POST", "/v4/createdir", body: ["directory": "subfolder/2020-10"]),
         FuzzRoute("POST", "/v4/createdirqvd", body: ["directory": "subfolder/2020-10"]),
         FuzzRoute("GET", "/v4/keyvaluesnamespaces"),
-        FuzzRoute("GET", "/v4/keyvalues/{namespace}", parameters: [("namespace", namespaces)], query: [("key", keys)]),
-        FuzzRoute("GET", "/v4/keyvalues/{namespace}/keyexists", parameters: [("namespace", namespaces)], query: [("key", keys)]),
+        FuzzRoute("GET", "/v4/keyvalues/{namespace}", parameters: [("namespace", ["fuzz-kept"] + namespaces)], query: [("key", [keptKey] + keys)]),
+        FuzzRoute("GET", "/v4/keyvalues/{namespace}/keyexists", parameters: [("namespace", ["fuzz-kept"] + namespaces)],
+                  query: [("key", [keptKey] + keys)]),
         // `fuzz-kept` is a namespace no delete case names: every pair acknowledged there must survive.
         FuzzRoute("POST", "/v4/keyvalues/{namespace}", parameters: [("namespace", ["fuzz-kept"] + namespaces)],
-                  body: ["key": "ce68c8ca-b3ff-4371-8285-7c9ce5040e42_parameter_1", "value": "12345.789", "ttl": 0]),
+                  body: ["key": .text(keptKey), "value": "12345.789", "ttl": 0]),
         FuzzRoute("DELETE", "/v4/keyvalues/{namespace}/{key}", parameters: [("namespace", namespaces), ("key", keys)]),
         FuzzRoute("DELETE", "/v4/keyvalues/{namespace}/keyexists", parameters: [("namespace", namespaces)]),
         FuzzRoute("DELETE", "/v4/keyvalues/{namespace}", parameters: [("namespace", namespaces)]),
-        FuzzRoute("GET", "/v4/keylist/{namespace}", parameters: [("namespace", namespaces)]),
+        FuzzRoute("GET", "/v4/keylist/{namespace}", parameters: [("namespace", ["fuzz-kept"] + namespaces)]),
         FuzzRoute("PUT", "/v4/mqttpublishmessage", body: ["topic": "qliksense/new_data_notification/sales", "message": "dt=20201028"],
                   dependsOnService: true),
         FuzzRoute("POST", "/v4/newrelic/event",

@@ -8,7 +8,7 @@ extension Request {
     /// `Content-Type`, so the Qlik REST connector's bodyless calls work).
     ///
     /// - Throws: `ButlerHTTPError.bodyTooLarge` (413) over `context.maxUploadSize`; a 400 when the
-    ///   body isn't JSON.
+    ///   body isn't JSON, or nests arrays and objects deeper than `JSONValue.maxNestingDepth` (64).
     public func jsonBody(context: some RequestContext) async throws -> JSONValue? {
         if let length = headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
             throw ButlerHTTPError.bodyTooLarge
@@ -17,8 +17,13 @@ extension Request {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         let bytes = buffer.readableBytesView
         guard bytes.contains(where: { !$0.isASCIIWhitespace }) else { return nil }
+        let data = Data(bytes)
+        // Decoding costs the square of the depth: refuse deep documents before decoding them.
+        guard JSONValue.nestingDepth(of: data) <= JSONValue.maxNestingDepth else {
+            throw ButlerHTTPError(.badRequest, "Body is nested deeper than \(JSONValue.maxNestingDepth) levels", code: "FST_ERR_CTP_INVALID_JSON_BODY")
+        }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw ButlerHTTPError(.badRequest, "Body is not valid JSON", code: "FST_ERR_CTP_INVALID_JSON_BODY")
         }

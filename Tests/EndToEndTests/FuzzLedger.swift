@@ -56,9 +56,24 @@ final class FuzzLedger: @unchecked Sendable {
                 expiringPairs.insert(namespace + "\u{0}" + key)
             }
         }
-        if template.hasPrefix("/v4/keyvalues/"), method == "DELETE", let namespace = fuzzCase.decodedParameters.first {
-            touchedNamespaces.insert(namespace)
+        if template.hasPrefix("/v4/keyvalues/"), method == "DELETE" {
+            if let namespace = fuzzCase.decodedParameters.first { touchedNamespaces.insert(namespace) }
+            // A path suffix or an empty parameter moves the segments (`/v4/keyvalues//..`): the namespace is
+            // whatever the router saw in the third non-empty segment.
+            if let namespace = Self.routedSegment(2, of: fuzzCase.wire) { touchedNamespaces.insert(namespace) }
         }
+    }
+
+    /// The `index`-th non-empty segment of the request's path, percent-decoded as Butler decodes parameters.
+    static func routedSegment(_ index: Int, of wire: [UInt8]) -> String? {
+        let line = String(decoding: wire.prefix { $0 != 13 }, as: UTF8.self)
+        let parts = line.split(separator: " ")
+        guard parts.count >= 2 else { return nil }
+        let path = parts[1].split(separator: "?", maxSplits: 1).first ?? ""
+        let segments = path.split(separator: "/")
+        guard segments.count > index else { return nil }
+        let segment = String(segments[index])
+        return segment.removingPercentEncoding ?? segment
     }
 
     /// The method Butler routed on: POST with a valid `X-HTTP-Method-Override` becomes that method.

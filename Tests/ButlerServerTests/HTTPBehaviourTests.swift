@@ -132,6 +132,22 @@ struct HTTPBehaviourTests {
         }
     }
 
+    // Found by the fuzz run: a 500 KB key was stored but its GET URL was too long to be read back.
+    @Test func namesTooLongForARequestLineAreRefused() async throws {
+        try await withButler(testing: .live) { client in
+            let longest = String(repeating: "é", count: KeyValueService.maxNameBytes / 2)
+            let stored = try await client.send(.post, "/v4/keyvalues/ns", json: #"{"key":"\#(longest)","value":"v"}"#)
+            #expect(stored.status == .created)
+            let encoded = longest.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await client.send(.get, "/v4/keyvalues/ns?key=\(encoded)").json?["value"]?.stringValue == "v")
+            #expect(try await client.send(.delete, "/v4/keyvalues/ns/\(encoded)").status == .noContent)
+            let key = try await client.send(.post, "/v4/keyvalues/ns", json: #"{"key":"\#(longest)x","value":"v"}"#)
+            #expect(key.json == butlerError(400, "Bad Request", "The key must not be longer than 4096 bytes (UTF-8)"))
+            let namespace = try await client.send(.post, "/v4/keyvalues/" + String(repeating: "n", count: 4097), json: #"{"key":"k","value":"v"}"#)
+            #expect(namespace.json == butlerError(400, "Bad Request", "The namespace must not be longer than 4096 bytes (UTF-8)"))
+        }
+    }
+
     @Test func overlongBaseConversionInputIs400() async throws {
         try await withButler { client in
             let response = try await client.send(.get, "/v4/base62tobase16?base62=" + String(repeating: "Z", count: 10_001))

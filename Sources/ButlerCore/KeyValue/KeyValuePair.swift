@@ -57,6 +57,12 @@ public enum KeyValueError {
         .badRequest("The \(field) must not contain the NUL character (\\u0000)")
     }
 
+    /// Beyond Butler: a namespace or key too long to be named again in a request line (a GET or DELETE
+    /// URL), so a stored pair can always be read and deleted.
+    public static func nameTooLong(_ field: String) -> ButlerError {
+        .badRequest("The \(field) must not be longer than \(KeyValueService.maxNameBytes) bytes (UTF-8)")
+    }
+
     /// Beyond Butler (which ignored `keyValueStore.maxKeysPerNamespace`): a new key over the limit.
     public static func namespaceFull(_ namespace: String, limit: Int) -> ButlerError {
         .badRequest(

@@ -18,6 +18,10 @@ public struct KeyValueService: Sendable {
         self.maxKeysPerNamespace = maxKeysPerNamespace
     }
 
+    /// The longest namespace or key, in UTF-8 bytes: percent-encoded it still fits in a request line
+    /// (Hummingbird's HTTP decoder takes 80 KiB), so the pair can be read and deleted by name.
+    public static let maxNameBytes = 4096
+
     /// All namespaces, in creation order.
     public func namespaces() async throws -> [String] {
         try await store.namespaces()
@@ -27,11 +31,15 @@ public struct KeyValueService: Sendable {
     ///
     /// - Parameter ttl: time to live in milliseconds, counted from now; 0 means the pair never expires.
     /// - Throws: `KeyValueError.namespaceFull` when a new key would exceed `maxKeysPerNamespace`;
-    ///   `KeyValueError.nulCharacter` when a name or the value contains U+0000 (SQLite text can't hold it).
+    ///   `KeyValueError.nulCharacter` when a name or the value contains U+0000 (SQLite text can't hold it);
+    ///   `KeyValueError.nameTooLong` when the namespace or key is over `maxNameBytes`.
     @discardableResult
     public func set(namespace: String, key: String, value: String, ttl: Int) async throws -> KeyValueWriteOutcome {
         for (name, text) in [("namespace", namespace), ("key", key), ("value", value)] where text.utf8.contains(0) {
             throw KeyValueError.nulCharacter(name)
+        }
+        for (name, text) in [("namespace", namespace), ("key", key)] where text.utf8.count > Self.maxNameBytes {
+            throw KeyValueError.nameTooLong(name)
         }
         let now = clock.now
         // Expiry in whole milliseconds since 1970, the unit stores keep.

@@ -268,6 +268,8 @@ public struct FileService: Sendable {
     private func run<Value: Sendable>(
         _ operation: String, _ paths: AbsolutePath..., failure: String, _ work: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
+        // A relative path made absolute may be longer than any path the file system can name.
+        guard paths.allSatisfy({ $0.description.utf8.count <= PathParser.maxLength }) else { throw PathParser.tooLong }
         // Quoted and escaped, so a name can't forge log lines.
         let description = "\(operation) " + paths.map { String(reflecting: $0.description) }.joined(separator: " → ")
         do {
@@ -286,7 +288,7 @@ public struct FileService: Sendable {
             throw ButlerError(.conflict, "A path changed while the operation ran (a symlink appeared): stopped")
         } catch let error as FileSystem.Failure where error.code == ENAMETOOLONG {
             logger.warning("File operation: \(description): \(error)")
-            throw ButlerError.badRequest("Path is too long for the file system")
+            throw PathParser.tooLong
         } catch {
             logger.error("File operation: \(description): failed: \(error)")
             throw ButlerError.failed(failure)

@@ -23,13 +23,22 @@ public enum ParsedPath: Sendable, Equatable {
 /// - Windows: `C:\…` (any case) and `\\server\share\…` are absolute; `C:foo` (drive-relative), `\foo`
 ///   (rooted without a drive) and device paths (`\\?\…`, `\\.\…`) are refused: 400.
 /// - A NUL character is refused in both.
+/// - A path longer than `maxLength` bytes (Linux's `PATH_MAX`) is refused in both: no file system names it,
+///   and resolving its every prefix would cost the square of its length.
 ///
 /// Source: DESIGN.md "Safe file operations" (rules, not string prefixes).
 public enum PathParser {
+    /// The longest path accepted, in UTF-8 bytes, as written or once made absolute (Linux's `PATH_MAX`).
+    public static let maxLength = 4096
+
+    /// 400 for a path too long for any file system to name (the path itself is not echoed).
+    public static let tooLong = ButlerError.badRequest("Path is too long for the file system (at most \(maxLength) bytes)")
+
     /// - Parameter operation: for messages, e.g. `file copy` (Butler: "UNC paths not supported for file copy
     ///   operations when running Butler on non-Windows OS. Path: …").
     /// - Throws: `ButlerError.badRequest` naming the path and the rule it breaks.
     public static func parse(_ text: String, style: PathStyle, operation: String) throws -> ParsedPath {
+        guard text.utf8.count <= maxLength else { throw tooLong }
         let scalars = text.unicodeScalars
         if scalars.contains("\0") {
             throw ButlerError.badRequest("Path must not contain the NUL character. Path: \(text.replacingOccurrences(of: "\0", with: "\\0"))")

@@ -32,6 +32,11 @@ struct ReloadEventPipelineTests {
         return config
     }
 
+    /// The fields of Butler's InfluxDB points for a failed reload task (with its script log's tail) and a
+    /// successful one.
+    static let successFields = ["log_timestamp", "execution_id", "log_message", "task_executionStatusText", "task_executionDuration"]
+    static let failureFields = successFields + ["reload_log"]
+
     static func waitFor(_ count: Int, _ server: CaptureServer, seconds: Int = 10) async throws -> [CaptureServer.Captured] {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while server.captured.count < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -105,12 +110,9 @@ struct ReloadEventPipelineTests {
                         #expect(stored.contains("Execution Failed") && !stored.contains("\r"))
 
                         // InfluxDB: the failed run with its tags and the script log's tail.
-                        var points = try await influx.query("SELECT * FROM reload_task_failed")
-                        let deadline = ContinuousClock.now + .seconds(10)
-                        while points.isEmpty && ContinuousClock.now < deadline {
-                            try await Task.sleep(for: .milliseconds(100))
-                            points = try await influx.query("SELECT * FROM reload_task_failed")
-                        }
+                        // Waits for every field Butler writes, not just for the point: InfluxDB shows a point
+                        // whose write is still under way with some fields null.
+                        let points = try await influx.points(in: "reload_task_failed", withFields: Self.failureFields)
                         #expect(points.count == 1)
                         #expect(points.first?["task_id"] == .string(TestSite.hrTask))
                         #expect(points.first?["task_name"] == "Reload of HR Overview")
@@ -119,6 +121,10 @@ struct ReloadEventPipelineTests {
                         #expect(points.first?["taskTag_startTask1"] == "startTask1")
                         #expect(points.first?["task_executionStatusText"] == "FinishedFail")
                         #expect(points.first?["reload_log"]?.stringValue?.hasSuffix("Execution finished.") == true)
+                        let failedRun = sim.site.lastResult(ofTask: TestSite.hrTask)
+                        #expect(points.first?["execution_id"] == .string(failedRun?.id ?? "?"))
+                        #expect(points.first?["task_executionDuration"] == 1250)
+                        #expect(points.first?["log_timestamp"]?.stringValue?.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/) != nil)
 
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.financeTask)/start", json: "[]")
                         let both = try await Self.waitFor(2, server)
@@ -129,13 +135,11 @@ struct ReloadEventPipelineTests {
 
                         // A success goes to InfluxDB only (allReloadTasks).
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.salesTask)/start", json: "[]")
-                        var successes = try await influx.query("SELECT * FROM reload_task_success")
-                        let until = ContinuousClock.now + .seconds(10)
-                        while successes.isEmpty && ContinuousClock.now < until {
-                            try await Task.sleep(for: .milliseconds(100))
-                            successes = try await influx.query("SELECT * FROM reload_task_success")
-                        }
+                        let successes = try await influx.points(in: "reload_task_success", withFields: Self.successFields)
+                        #expect(successes.count == 1)
                         #expect(successes.first?["task_id"] == .string(TestSite.salesTask))
+                        #expect(successes.first?["task_executionStatusText"] == "FinishedSuccess")
+                        #expect(successes.first?["execution_id"] == .string(sim.site.lastResult(ofTask: TestSite.salesTask)?.id ?? "?"))
                         #expect(server.captured.count == 2)
                     }
                 }

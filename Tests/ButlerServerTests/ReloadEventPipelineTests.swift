@@ -43,6 +43,18 @@ struct ReloadEventPipelineTests {
         return server.captured
     }
 
+    /// Butler, live, with the body run once its UDP listener is bound (`onUDPBound`), so no datagram is
+    /// sent before anyone listens: a datagram sent too early is lost, and the test would wait in vain.
+    static func withListeningButler(_ config: ButlerConfig, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let (bound, boundInput) = AsyncStream.makeStream(of: Int.self)
+        try await withButler(config, testing: .live, udpBound: { boundInput.yield($0) }) { client in
+            var iterator = bound.makeAsyncIterator()
+            let port = await iterator.next()
+            try #require(port == config.udpServer.portTaskFailure, "the UDP listener was not bound")
+            try await body(client)
+        }
+    }
+
     static func withDatabase(_ body: (String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-udp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -73,7 +85,7 @@ struct ReloadEventPipelineTests {
                     config.influxDB.measurements = ["reloadTaskFailure": failure, "reloadTaskSuccess": .init(enable: true)]
                     let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
                     sim.site.onRun { task, result in sender.send(for: task, result, site: sim.site) }
-                    try await withButler(config, testing: .live) { client in
+                    try await Self.withListeningButler(config) { client in
                         try await MQTTRouteTests.expectAccepted(client, topic: "t/ready", message: "x")
                         let subscriber = try broker.subscribe("qliksense/task_failure")
                         let fullSubscriber = try broker.subscribe("qliksense/task_failure_full")
@@ -156,8 +168,7 @@ struct ReloadEventPipelineTests {
                 config.qlikSense.certificates = .init(
                     clientCert: TestSite.certificates.clientCertificate, clientCertKey: TestSite.certificates.clientKey)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     let delivered = try await Self.waitFor(1, server, seconds: 15)
                     #expect(delivered.first?.json?["taskName"] == "Reload of HR Overview")
@@ -178,8 +189,7 @@ struct ReloadEventPipelineTests {
                 let execution = UUID().uuidString.lowercased()
                 let datagram = Self.datagram(execution: execution).replacingOccurrences(of: "Max retries reached", with: message)
                 #expect(datagram.utf8.count > 3000)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(datagram)
                     _ = try await Self.waitFor(1, server)
                     try await Task.sleep(for: .milliseconds(200))
@@ -200,8 +210,7 @@ struct ReloadEventPipelineTests {
                 try await withSimulator { sim in
                     let config = sim.butlerConfig(Self.config(capture: port, database: database))
                     let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                    try await withButler(config, testing: .live) { _ in
-                        try await Task.sleep(for: .milliseconds(200))
+                    try await Self.withListeningButler(config) { _ in
                         sender.send(Self.datagram(task: "11111111-2222-4333-8444-555555555555"))
                         sender.send(Self.datagram(task: TestSite.hrTask))
                         let delivered = try await Self.waitFor(1, server)
@@ -221,12 +230,13 @@ struct ReloadEventPipelineTests {
                 var config = Self.config(capture: port, database: database)
                 config.mqtt = MQTTConfig(enable: true, brokerHost: "127.0.0.1", brokerPort: RawConnection.freePort())
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { client in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { client in
                     sender.send(Self.datagram())
-                    #expect(try await Self.waitFor(1, server).count == 1)
+                    let delivered1 = try await Self.waitFor(1, server)
+                    #expect(delivered1.count == 1)
                     sender.send(Self.datagram(task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
-                    #expect(try await Self.waitFor(2, server).count == 2)
+                    let delivered2 = try await Self.waitFor(2, server)
+                    #expect(delivered2.count == 2)
                     let ping = try await client.send(.get, "/v4/butlerping")
                     #expect(ping.status == .ok)
                 }
@@ -241,8 +251,7 @@ struct ReloadEventPipelineTests {
                 var config = Self.config(capture: port, database: database)
                 config.udpServer.maxMessageSize = 4096
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send("TestMsg")
                     sender.send(String(repeating: "x", count: 5000))
                     sender.send(Self.datagram(task: "not-a-guid"))
@@ -264,14 +273,12 @@ struct ReloadEventPipelineTests {
                 let config = Self.config(capture: port, database: database)
                 let execution = UUID().uuidString.lowercased()
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram(execution: execution))
                     _ = try await Self.waitFor(1, server)
                     sender.send(Self.datagram(execution: execution))
                 }
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram(execution: execution))
                     sender.send(Self.datagram(type: "/scheduler-reload-failed/", task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
                     let delivered = try await Self.waitFor(2, server)
@@ -283,8 +290,7 @@ struct ReloadEventPipelineTests {
             try await CaptureServer.run { server, port in
                 let config = Self.config(capture: port, database: database, rateLimit: 300)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     _ = try await Self.waitFor(1, server)
                     sender.send(Self.datagram())
@@ -301,8 +307,7 @@ struct ReloadEventPipelineTests {
             try await CaptureServer.run { server, port in
                 let config = Self.config(capture: port, database: database)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     var state: UInt64 = 0x5EED
                     func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
                     let valid = Array(Self.datagram(type: "/scheduler-task-aborted/").utf8)
@@ -347,8 +352,7 @@ struct ReloadEventPipelineTests {
                     .init(description: "fast", url: "http://127.0.0.1:\(port)/failed/fast", method: .POST),
                 ]
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     let sent = ContinuousClock.now
                     sender.send(Self.datagram())
                     let deadline = ContinuousClock.now + .seconds(5)
@@ -370,17 +374,16 @@ struct ReloadEventPipelineTests {
                 config.udpServer.enableSourceValidation = true
                 config.udpServer.allowedSources = ["192.0.2.10"]
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     try await Task.sleep(for: .milliseconds(500))
                     #expect(server.captured.isEmpty)
                 }
                 config.udpServer.allowedSources = ["localhost"]
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
-                    #expect(try await Self.waitFor(1, server).count == 1)
+                    let delivered1 = try await Self.waitFor(1, server)
+                    #expect(delivered1.count == 1)
                 }
             }
         }

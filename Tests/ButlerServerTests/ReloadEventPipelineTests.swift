@@ -87,9 +87,8 @@ struct ReloadEventPipelineTests {
                     sim.site.onRun { task, result in sender.send(for: task, result, site: sim.site) }
                     try await Self.withListeningButler(config) { client in
                         try await MQTTRouteTests.expectAccepted(client, topic: "t/ready", message: "x")
-                        let subscriber = try broker.subscribe("qliksense/task_failure")
-                        let fullSubscriber = try broker.subscribe("qliksense/task_failure_full")
-                        try await Task.sleep(for: .milliseconds(300))
+                        let subscriber = try await broker.subscribed("qliksense/task_failure")
+                        let fullSubscriber = try await broker.subscribed("qliksense/task_failure_full")
                         let started = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
                         #expect(started.status == .ok)
                         let posted = try await Self.waitFor(1, server)

@@ -55,6 +55,26 @@ struct ReloadEventPipelineTests {
         }
     }
 
+    /// The files under a script-log folder (`<day>/<file>`, relative), once one ending with `suffix` is
+    /// there, or as they are after `seconds`. The archive is one destination among others, written
+    /// concurrently with the webhook and MQTT ones, to a temporary sibling that is then renamed: a listing
+    /// taken as soon as the webhook has arrived can find no folder yet, or only the temporary name.
+    static func archivedLogs(in folder: String, endingWith suffix: String, seconds: Int = 10) async throws -> [String] {
+        func list() -> [String] {
+            let days = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return days.flatMap { day in
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/" + day)) ?? []).map { day + "/" + $0 }
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var files = list()
+        while !files.contains(where: { $0.hasSuffix(suffix) }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            files = list()
+        }
+        return files
+    }
+
     static func withDatabase(_ body: (String) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("butler-udp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -113,11 +133,11 @@ struct ReloadEventPipelineTests {
                         #expect(full["qs_taskMetadata"]?["name"] == "Reload of HR Overview")
 
                         // The script log of the failed run, at Butler's path.
-                        let days = try FileManager.default.contentsOfDirectory(atPath: logFolder)
-                        #expect(days.count == 1)
-                        let files = try FileManager.default.contentsOfDirectory(atPath: logFolder + "/" + (days.first ?? ""))
-                        #expect(files.count == 1 && files.first?.hasSuffix("_appId=\(TestSite.hrApp)_taskId=\(TestSite.hrTask).log") == true)
-                        let stored = try String(contentsOfFile: logFolder + "/" + (days.first ?? "") + "/" + (files.first ?? ""), encoding: .utf8)
+                        let suffix = "_appId=\(TestSite.hrApp)_taskId=\(TestSite.hrTask).log"
+                        let logs = try await Self.archivedLogs(in: logFolder, endingWith: suffix)
+                        #expect(logs.count == 1 && logs.first?.hasSuffix(suffix) == true, "\(logs)")
+                        #expect(logs.first?.split(separator: "/").count == 2, "one day folder, then the file")
+                        let stored = try String(contentsOfFile: logFolder + "/" + (logs.first ?? ""), encoding: .utf8)
                         #expect(stored.contains("Execution Failed") && !stored.contains("\r"))
 
                         // InfluxDB: the failed run with its tags and the script log's tail.

@@ -65,6 +65,26 @@ final class InfluxDBServer: @unchecked Sendable {
         }
     }
 
+    /// The rows of `SELECT * FROM <measurement>` once `count` of them carry a value in every column of
+    /// `fields`, or, after `timeout`, the rows as they were last read (so the test's expectations show
+    /// what was missing).
+    ///
+    /// Waiting for "some row" is not enough: InfluxDB 1.x makes a point visible to queries before all of
+    /// its fields are stored (each field is a series of its own, written to the cache one after the other),
+    /// so a query that races the write sees the point with some fields null. The point is complete once the
+    /// write is acknowledged, and Butler signals nothing the test could wait on instead, so this polls for
+    /// the condition itself.
+    func points(in measurement: String, count: Int = 1, withFields fields: [String],
+                timeout: Duration = .seconds(10)) async throws -> [[String: JSONValue]] {
+        func complete(_ row: [String: JSONValue]) -> Bool { fields.allSatisfy { (row[$0] ?? .null) != .null } }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let rows = try await query("SELECT * FROM \"\(measurement)\"")
+            if rows.filter(complete).count >= count || ContinuousClock.now >= deadline { return rows }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     func stop() {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)

@@ -1,5 +1,6 @@
 import Foundation
 import QlikSenseSimulator
+import Testing
 
 /// A real mosquitto broker on a free loopback port, in its own temporary directory, for MQTT tests
 /// (Debian's `mosquitto`, installed by scripts/setup.sh). Killed when stopped or released.
@@ -20,6 +21,9 @@ final class MosquittoBroker: @unchecked Sendable {
         // As root, mosquitto would switch to the `mosquitto` user and could not read the files here.
         var config = getuid() == 0 ? "user root\n" : ""
         config += "listener \(port) 127.0.0.1\npersistence false\n"
+        // The broker logs each subscription once it is in place ("<client id> <qos> <topic>"), so
+        // `subscribed(_:)` can wait for it.
+        config += "log_dest file \(directory.appendingPathComponent("mosquitto.log").path)\nlog_type subscribe\n"
         if let tls {
             config += "cafile \(tls.rootCA)\ncertfile \(tls.serverCertificate)\nkeyfile \(tls.serverKey)\n"
         }
@@ -61,6 +65,22 @@ final class MosquittoBroker: @unchecked Sendable {
     /// Starts `mosquitto_sub` for one message on `topic`; `receive()` returns what it printed.
     func subscribe(_ topic: String) throws -> Subscriber {
         try Subscriber(arguments: ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-C", "1", "-W", "20"])
+    }
+
+    /// Like `subscribe(_:)`, but returns only once the broker has the subscription (its log says so; at
+    /// most 10 s), so a message published right afterwards, once only, is not missed.
+    func subscribed(_ topic: String) async throws -> Subscriber {
+        let client = "butler-test-\(UUID().uuidString.prefix(8))"
+        let subscriber = try Subscriber(arguments: ["-h", "127.0.0.1", "-p", String(port), "-i", client, "-t", topic, "-C", "1", "-W", "20"])
+        let log = directory.appendingPathComponent("mosquitto.log")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").contains(where: { $0.hasSuffix(" \(client) 0 \(topic)") }) { return subscriber }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("mosquitto_sub for \(topic) not subscribed within 10 s")
+        return subscriber
     }
 
     /// Publishes one message with `mosquitto_pub` (QoS 1).

@@ -32,10 +32,47 @@ struct ReloadEventPipelineTests {
         return config
     }
 
+    /// The fields of Butler's InfluxDB points for a failed reload task (with its script log's tail) and a
+    /// successful one.
+    static let successFields = ["log_timestamp", "execution_id", "log_message", "task_executionStatusText", "task_executionDuration"]
+    static let failureFields = successFields + ["reload_log"]
+
     static func waitFor(_ count: Int, _ server: CaptureServer, seconds: Int = 10) async throws -> [CaptureServer.Captured] {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while server.captured.count < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         return server.captured
+    }
+
+    /// Butler, live, with the body run once its UDP listener is bound (`onUDPBound`), so no datagram is
+    /// sent before anyone listens: a datagram sent too early is lost, and the test would wait in vain.
+    static func withListeningButler(_ config: ButlerConfig, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let (bound, boundInput) = AsyncStream.makeStream(of: Int.self)
+        try await withButler(config, testing: .live, udpBound: { boundInput.yield($0) }) { client in
+            var iterator = bound.makeAsyncIterator()
+            let port = await iterator.next()
+            try #require(port == config.udpServer.portTaskFailure, "the UDP listener was not bound")
+            try await body(client)
+        }
+    }
+
+    /// The files under a script-log folder (`<day>/<file>`, relative), once one ending with `suffix` is
+    /// there, or as they are after `seconds`. The archive is one destination among others, written
+    /// concurrently with the webhook and MQTT ones, to a temporary sibling that is then renamed: a listing
+    /// taken as soon as the webhook has arrived can find no folder yet, or only the temporary name.
+    static func archivedLogs(in folder: String, endingWith suffix: String, seconds: Int = 10) async throws -> [String] {
+        func list() -> [String] {
+            let days = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return days.flatMap { day in
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/" + day)) ?? []).map { day + "/" + $0 }
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var files = list()
+        while !files.contains(where: { $0.hasSuffix(suffix) }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            files = list()
+        }
+        return files
     }
 
     static func withDatabase(_ body: (String) async throws -> Void) async throws {
@@ -68,11 +105,10 @@ struct ReloadEventPipelineTests {
                     config.influxDB.measurements = ["reloadTaskFailure": failure, "reloadTaskSuccess": .init(enable: true)]
                     let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
                     sim.site.onRun { task, result in sender.send(for: task, result, site: sim.site) }
-                    try await withButler(config, testing: .live) { client in
+                    try await Self.withListeningButler(config) { client in
                         try await MQTTRouteTests.expectAccepted(client, topic: "t/ready", message: "x")
-                        let subscriber = try broker.subscribe("qliksense/task_failure")
-                        let fullSubscriber = try broker.subscribe("qliksense/task_failure_full")
-                        try await Task.sleep(for: .milliseconds(300))
+                        let subscriber = try await broker.subscribed("qliksense/task_failure")
+                        let fullSubscriber = try await broker.subscribed("qliksense/task_failure_full")
                         let started = try await client.send(.put, "/v4/reloadtask/\(TestSite.hrTask)/start", json: "[]")
                         #expect(started.status == .ok)
                         let posted = try await Self.waitFor(1, server)
@@ -97,20 +133,17 @@ struct ReloadEventPipelineTests {
                         #expect(full["qs_taskMetadata"]?["name"] == "Reload of HR Overview")
 
                         // The script log of the failed run, at Butler's path.
-                        let days = try FileManager.default.contentsOfDirectory(atPath: logFolder)
-                        #expect(days.count == 1)
-                        let files = try FileManager.default.contentsOfDirectory(atPath: logFolder + "/" + (days.first ?? ""))
-                        #expect(files.count == 1 && files.first?.hasSuffix("_appId=\(TestSite.hrApp)_taskId=\(TestSite.hrTask).log") == true)
-                        let stored = try String(contentsOfFile: logFolder + "/" + (days.first ?? "") + "/" + (files.first ?? ""), encoding: .utf8)
+                        let suffix = "_appId=\(TestSite.hrApp)_taskId=\(TestSite.hrTask).log"
+                        let logs = try await Self.archivedLogs(in: logFolder, endingWith: suffix)
+                        #expect(logs.count == 1 && logs.first?.hasSuffix(suffix) == true, "\(logs)")
+                        #expect(logs.first?.split(separator: "/").count == 2, "one day folder, then the file")
+                        let stored = try String(contentsOfFile: logFolder + "/" + (logs.first ?? ""), encoding: .utf8)
                         #expect(stored.contains("Execution Failed") && !stored.contains("\r"))
 
                         // InfluxDB: the failed run with its tags and the script log's tail.
-                        var points = try await influx.query("SELECT * FROM reload_task_failed")
-                        let deadline = ContinuousClock.now + .seconds(10)
-                        while points.isEmpty && ContinuousClock.now < deadline {
-                            try await Task.sleep(for: .milliseconds(100))
-                            points = try await influx.query("SELECT * FROM reload_task_failed")
-                        }
+                        // Waits for every field Butler writes, not just for the point: InfluxDB shows a point
+                        // whose write is still under way with some fields null.
+                        let points = try await influx.points(in: "reload_task_failed", withFields: Self.failureFields)
                         #expect(points.count == 1)
                         #expect(points.first?["task_id"] == .string(TestSite.hrTask))
                         #expect(points.first?["task_name"] == "Reload of HR Overview")
@@ -119,6 +152,10 @@ struct ReloadEventPipelineTests {
                         #expect(points.first?["taskTag_startTask1"] == "startTask1")
                         #expect(points.first?["task_executionStatusText"] == "FinishedFail")
                         #expect(points.first?["reload_log"]?.stringValue?.hasSuffix("Execution finished.") == true)
+                        let failedRun = sim.site.lastResult(ofTask: TestSite.hrTask)
+                        #expect(points.first?["execution_id"] == .string(failedRun?.id ?? "?"))
+                        #expect(points.first?["task_executionDuration"] == 1250)
+                        #expect(points.first?["log_timestamp"]?.stringValue?.wholeMatch(of: /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/) != nil)
 
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.financeTask)/start", json: "[]")
                         let both = try await Self.waitFor(2, server)
@@ -129,13 +166,11 @@ struct ReloadEventPipelineTests {
 
                         // A success goes to InfluxDB only (allReloadTasks).
                         _ = try await client.send(.put, "/v4/reloadtask/\(TestSite.salesTask)/start", json: "[]")
-                        var successes = try await influx.query("SELECT * FROM reload_task_success")
-                        let until = ContinuousClock.now + .seconds(10)
-                        while successes.isEmpty && ContinuousClock.now < until {
-                            try await Task.sleep(for: .milliseconds(100))
-                            successes = try await influx.query("SELECT * FROM reload_task_success")
-                        }
+                        let successes = try await influx.points(in: "reload_task_success", withFields: Self.successFields)
+                        #expect(successes.count == 1)
                         #expect(successes.first?["task_id"] == .string(TestSite.salesTask))
+                        #expect(successes.first?["task_executionStatusText"] == "FinishedSuccess")
+                        #expect(successes.first?["execution_id"] == .string(sim.site.lastResult(ofTask: TestSite.salesTask)?.id ?? "?"))
                         #expect(server.captured.count == 2)
                     }
                 }
@@ -152,8 +187,7 @@ struct ReloadEventPipelineTests {
                 config.qlikSense.certificates = .init(
                     clientCert: TestSite.certificates.clientCertificate, clientCertKey: TestSite.certificates.clientKey)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     let delivered = try await Self.waitFor(1, server, seconds: 15)
                     #expect(delivered.first?.json?["taskName"] == "Reload of HR Overview")
@@ -174,8 +208,7 @@ struct ReloadEventPipelineTests {
                 let execution = UUID().uuidString.lowercased()
                 let datagram = Self.datagram(execution: execution).replacingOccurrences(of: "Max retries reached", with: message)
                 #expect(datagram.utf8.count > 3000)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(datagram)
                     _ = try await Self.waitFor(1, server)
                     try await Task.sleep(for: .milliseconds(200))
@@ -196,8 +229,7 @@ struct ReloadEventPipelineTests {
                 try await withSimulator { sim in
                     let config = sim.butlerConfig(Self.config(capture: port, database: database))
                     let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                    try await withButler(config, testing: .live) { _ in
-                        try await Task.sleep(for: .milliseconds(200))
+                    try await Self.withListeningButler(config) { _ in
                         sender.send(Self.datagram(task: "11111111-2222-4333-8444-555555555555"))
                         sender.send(Self.datagram(task: TestSite.hrTask))
                         let delivered = try await Self.waitFor(1, server)
@@ -217,12 +249,13 @@ struct ReloadEventPipelineTests {
                 var config = Self.config(capture: port, database: database)
                 config.mqtt = MQTTConfig(enable: true, brokerHost: "127.0.0.1", brokerPort: RawConnection.freePort())
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { client in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { client in
                     sender.send(Self.datagram())
-                    #expect(try await Self.waitFor(1, server).count == 1)
+                    let delivered1 = try await Self.waitFor(1, server)
+                    #expect(delivered1.count == 1)
                     sender.send(Self.datagram(task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
-                    #expect(try await Self.waitFor(2, server).count == 2)
+                    let delivered2 = try await Self.waitFor(2, server)
+                    #expect(delivered2.count == 2)
                     let ping = try await client.send(.get, "/v4/butlerping")
                     #expect(ping.status == .ok)
                 }
@@ -237,8 +270,7 @@ struct ReloadEventPipelineTests {
                 var config = Self.config(capture: port, database: database)
                 config.udpServer.maxMessageSize = 4096
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send("TestMsg")
                     sender.send(String(repeating: "x", count: 5000))
                     sender.send(Self.datagram(task: "not-a-guid"))
@@ -260,14 +292,12 @@ struct ReloadEventPipelineTests {
                 let config = Self.config(capture: port, database: database)
                 let execution = UUID().uuidString.lowercased()
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram(execution: execution))
                     _ = try await Self.waitFor(1, server)
                     sender.send(Self.datagram(execution: execution))
                 }
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram(execution: execution))
                     sender.send(Self.datagram(type: "/scheduler-reload-failed/", task: "dec2a02a-1680-44ef-8dc2-e2bfb180af87"))
                     let delivered = try await Self.waitFor(2, server)
@@ -279,8 +309,7 @@ struct ReloadEventPipelineTests {
             try await CaptureServer.run { server, port in
                 let config = Self.config(capture: port, database: database, rateLimit: 300)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     _ = try await Self.waitFor(1, server)
                     sender.send(Self.datagram())
@@ -297,8 +326,7 @@ struct ReloadEventPipelineTests {
             try await CaptureServer.run { server, port in
                 let config = Self.config(capture: port, database: database)
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     var state: UInt64 = 0x5EED
                     func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
                     let valid = Array(Self.datagram(type: "/scheduler-task-aborted/").utf8)
@@ -343,8 +371,7 @@ struct ReloadEventPipelineTests {
                     .init(description: "fast", url: "http://127.0.0.1:\(port)/failed/fast", method: .POST),
                 ]
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     let sent = ContinuousClock.now
                     sender.send(Self.datagram())
                     let deadline = ContinuousClock.now + .seconds(5)
@@ -366,17 +393,16 @@ struct ReloadEventPipelineTests {
                 config.udpServer.enableSourceValidation = true
                 config.udpServer.allowedSources = ["192.0.2.10"]
                 let sender = SchedulerUDPSender(port: config.udpServer.portTaskFailure)
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
                     try await Task.sleep(for: .milliseconds(500))
                     #expect(server.captured.isEmpty)
                 }
                 config.udpServer.allowedSources = ["localhost"]
-                try await withButler(config, testing: .live) { _ in
-                    try await Task.sleep(for: .milliseconds(200))
+                try await Self.withListeningButler(config) { _ in
                     sender.send(Self.datagram())
-                    #expect(try await Self.waitFor(1, server).count == 1)
+                    let delivered1 = try await Self.waitFor(1, server)
+                    #expect(delivered1.count == 1)
                 }
             }
         }

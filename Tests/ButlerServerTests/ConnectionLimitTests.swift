@@ -112,6 +112,53 @@ struct ConnectionLimitTests {
         }
     }
 
+    // Attack finding F2: the head deadline ran from the first response's end, so a request pipelined
+    // behind it that takes longer than the deadline (Slack not answering) was cut off unanswered.
+    @Test func aRequestPipelinedBehindAnotherIsAnsweredAfterTheHeadDeadline() async throws {
+        let slack = try SilentListener()
+        var config = ButlerConfig.forTests()
+        config.slack.restMessageWebhookURL = "http://127.0.0.1:\(slack.port)/services/T/B/secret"
+        try await withButler(config, testing: .live, outboundTimeout: .seconds(3), requestDeadlines: Self.shortDeadlines) { client async throws in
+            let port = try #require(client.port)
+            let body = ##"{"channel":"#c","from_user":"b","msg":"m"}"##
+            let answer = try await Task.detached { try RawConnection.sendAndReadUntilClosed(port: port,
+                "GET /v4/butlerping HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "PUT /v4/slackpostmessage HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)") }.value
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(answer.contains("HTTP/1.1 503 Service Unavailable"), "\(answer)")
+        }
+    }
+
+    // Attack finding F2: a large answer to a client that reads slowly was cut off by the next head's
+    // deadline, which started when the response was handed to the network layer, not when it had gone out.
+    @Test func aSlowReaderGetsEveryByteOfLargeAnswers() async throws {
+        try await withButler(testing: .live, requestDeadlines: Self.shortDeadlines) { client async throws in
+            let port = try #require(client.port)
+            let value = String(repeating: "v", count: 900_000)
+            #expect(try await client.send(.post, "/v4/keyvalues/big", json: #"{"key":"k","value":"\#(value)"}"#).status == .created)
+            let fd = try RawConnection.connected(port: port)
+            defer { close(fd) }
+            let request = "GET /v4/keyvalues/big?key=k HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            let requests = String(repeating: request, count: 7) + "GET /v4/keyvalues/big?key=k HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            _ = requests.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            // Read nothing for longer than the head deadline, then everything.
+            try await Task.sleep(for: .milliseconds(2500))
+            let received = await Task.detached { () -> Int in
+                var total = 0
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                while true {
+                    let count = recv(fd, &buffer, buffer.count, 0)
+                    if count <= 0 { break }
+                    total += count
+                }
+                return total
+            }.value
+            #expect(received > 8 * 900_000, "received \(received) bytes")
+        }
+    }
+
     @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
         var config = ButlerConfig.forTests()
         config.restServer.maxConnections = 5

@@ -12,8 +12,10 @@ import Synchronization
 ///   the previous response, and its body within `bodyTimeout` (30 s) of its head. These are deadlines, not
 ///   idle timers: a client that trickles one byte at a time is closed on time all the same.
 ///
-/// While a request is being handled (after its body, until its response ends) no deadline runs, so a
-/// long file copy is never cut short. Beyond Butler (Node's `headersTimeout`/`requestTimeout` are similar).
+/// While any request received is still being answered (from the end of its body until its response's
+/// last byte has been handed to the socket) no head deadline runs, so a long file copy, a large response
+/// to a slow reader and requests pipelined behind a slow one are never cut short. Beyond Butler (Node's
+/// `headersTimeout`/`requestTimeout` are similar).
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -39,12 +41,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         var openConnections: Int { open.load(ordering: .relaxed) }
     }
 
-    private enum State {
-        case awaitingHead, readingBody, handling, closed
-    }
-
     private let limits: Limits
-    private var state = State.awaitingHead
+    private var closed = false
+    /// Request heads and ends received, and responses written out, on this connection.
+    private var heads = 0, ends = 0, responses = 0
     private var deadline: Scheduled<Void>?
     private var counted = false
 
@@ -56,7 +56,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let (_, now) = limits.open.add(1, ordering: .relaxed)
         counted = true
         if now > limits.maxConnections {
-            state = .closed
+            closed = true
             // The pipeline is set up before the connection is registered: close once it is active.
             if context.channel.isActive { refuse(context) }
             return
@@ -65,7 +65,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if state == .closed {
+        if closed {
             refuse(context)
         } else {
             context.fireChannelActive()
@@ -87,26 +87,37 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard state != .closed else { return }
+        guard !closed else { return }
         switch unwrapInboundIn(data) {
         case .head:
+            heads += 1
             arm(limits.bodyTimeout, context, "its request body")
-            state = .readingBody
         case .body:
             break
         case .end:
-            disarm()
-            state = .handling
+            ends += 1
+            // Answered already (e.g. a refusal before the body was read): wait for the next head.
+            if responses >= heads { arm(limits.headTimeout, context, "its next request head") } else { disarm() }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data), state == .handling {
-            state = .awaitingHead
-            arm(limits.headTimeout, context, "its next request head")
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
         }
-        context.write(data, promise: promise)
+        // The next head is awaited once this response's last byte is out, and nothing else is pending.
+        let written = promise ?? context.eventLoop.makePromise()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        written.futureResult.whenSuccess {
+            let (handler, context) = loopBound.value
+            handler.responses += 1
+            if !handler.closed, handler.ends == handler.heads, handler.responses >= handler.heads {
+                handler.arm(handler.limits.headTimeout, context, "its next request head")
+            }
+        }
+        context.write(data, promise: written)
     }
 
     private func arm(_ timeout: TimeAmount, _ context: ChannelHandlerContext, _ what: String) {
@@ -126,7 +137,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func close(_ context: ChannelHandlerContext) {
         disarm()
-        state = .closed
+        closed = true
         context.close(promise: nil)
     }
 

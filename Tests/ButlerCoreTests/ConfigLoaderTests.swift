@@ -20,6 +20,22 @@ struct ConfigLoaderTests {
         #expect(ConfigLoader.builtInDefault() == config)
     }
 
+    // Attack finding F4: libyaml's messages quote the offending line, which may hold a secret.
+    @Test func yamlSyntaxErrorsDoNotQuoteTheFile() {
+        for yaml in ["Butler:\n  mqttConfig:\n    password: PW1SECRET: x\n", "Butler:\n  slackNotification:\n    webhookURL: \"https://hooks/PW1SECRET\n",
+                     "Butler:\n  key: `PW1SECRET\n", "Butler:\n  a: 1\n  a: PW1SECRET\n"] {
+            do {
+                _ = try ConfigLoader.load(yaml: yaml)
+                Issue.record("accepted: \(yaml)")
+            } catch let error as ConfigError {
+                #expect(!error.description.contains("PW1SECRET"), "\(error)")
+                #expect(error.description.contains("line "), "\(error)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
     @Test func productionTemplateLoadsWithoutWarnings() throws {
         let loaded = try ConfigLoader.load(file: Self.packageRoot.appendingPathComponent("config/production_template.yaml").path)
         #expect(loaded.warnings == [])

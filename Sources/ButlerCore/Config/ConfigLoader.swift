@@ -42,7 +42,22 @@ public enum ConfigLoader {
         } catch let error as DecodingError {
             throw error.configError
         } catch let error as YamlError {
-            throw ConfigError(path: "", problem: "not valid YAML: \(error)")
+            throw ConfigError(path: "", problem: "not valid YAML: \(Self.describe(error))")
+        }
+    }
+
+    /// The YAML library's problem and where it is, without the line of the file it quotes: that line may
+    /// hold a password or a webhook URL, and this message goes to standard error and the service log.
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            "\(problem) at line \(mark.line), column \(mark.column)"
+        case .reader(let problem, let offset, _, _):
+            "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            "duplicated keys \(duplicates.joined(separator: ", ")) at line \(context.mark.line), column \(context.mark.column)"
+        default:
+            "\(error)"
         }
     }
 

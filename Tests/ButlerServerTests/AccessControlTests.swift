@@ -96,6 +96,16 @@ struct AccessControlTests {
         }
     }
 
+    // Attack finding F7: refused requests count against the rate limit, so keys can't be guessed at will.
+    @Test func guessingKeysIsRateLimited() async throws {
+        try await withButler(Self.config(), rateLimit: 3, clock: ManualWallClock()) { client async throws in
+            for _ in 0..<3 {
+                #expect(try await client.send(.get, "/v4/butlerping", headers: [.authorization: "Bearer guess-0123456789abcdef"]).status == .unauthorized)
+            }
+            #expect(try await client.send(.get, "/v4/butlerping", headers: [.authorization: "Bearer \(Self.adminKey)"]).status == .tooManyRequests)
+        }
+    }
+
     @Test func theKeysNameIsLoggedNeverTheKey() async throws {
         let log = LogCapture()
         try await withButler(Self.config(), logger: log.butlerLogger()) { client async throws in

@@ -115,6 +115,9 @@ struct BrowserDefenceTests {
                 #expect(try await Self.statusLine(port: port, host: host) == "HTTP/1.1 421 Misdirected Request", "\(host)")
             }
             #expect(try await Self.statusLine(port: port, host: nil) == "HTTP/1.1 421 Misdirected Request")
+            // Attack finding F6: two Host headers (a proxy may route on the other one) are refused in either order.
+            #expect(try await Self.statusLine(port: port, host: "localhost", extra: "Host: evil.example\r\n") == "HTTP/1.1 400 Bad Request")
+            #expect(try await Self.statusLine(port: port, host: "evil.example", extra: "Host: localhost\r\n") == "HTTP/1.1 400 Bad Request")
             // A rebound page sends its own Origin too: the Host rule answers first.
             #expect(try await Self.statusLine(port: port, host: "evil.example:\(port)", extra: "Origin: http://evil.example:\(port)\r\n") == "HTTP/1.1 421 Misdirected Request")
         }

@@ -6,7 +6,7 @@ import Logging
 /// The REST server's access checks, run before anything else looks at a request, in this order:
 ///
 /// 1. the client's address against `restServerConfig.allowedClients` → 403;
-/// 2. the `Host` header against the DNS-rebinding rule (`BrowserRequestPolicy`) → 421;
+/// 2. the `Host` header against the DNS-rebinding rule (`BrowserRequestPolicy`) → 421 (two of them → 400);
 /// 3. an `Origin` header against Butler's own origin and `restServerConfig.allowedOrigins` → 403;
 /// 4. with API keys configured, `Authorization: Bearer <key>` or `X-API-Key: <key>` → 401 when missing
 ///    or unknown, 403 when the key may not call this route group;
@@ -30,6 +30,11 @@ struct AccessGuardMiddleware: MiddlewareProtocol {
             return refuse(request, context, ButlerHTTPError(.forbidden, "Forbidden"), "client address is not in allowedClients")
         }
         let host = request.head.authority
+        // The HTTP/1 conversion moves the first Host header into `authority`; another one left in the
+        // fields means the request had two, which RFC 9112 §3.2 answers with 400.
+        if request.headers.contains(where: { $0.name.canonicalName == "host" }) {
+            return refuse(request, context, ButlerHTTPError(.badRequest, "A request must have exactly one Host header"), "two Host headers")
+        }
         guard browser.acceptsHost(host) else {
             return refuse(request, context, ButlerHTTPError(.misdirectedRequest, "This server does not answer for that host name"),
                 "Host \(host ?? "(none)") is not allowed (restServerConfig.allowedHosts)")

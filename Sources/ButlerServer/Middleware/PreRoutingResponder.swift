@@ -16,12 +16,12 @@ where Middleware.Input == Request, Middleware.Output == Response, Middleware.Con
     }
 }
 
-/// Butler's pre-routing middleware, outermost first: access guard (which logs its own refusals), request
-/// log, rate limit (when on), method override.
+/// Butler's pre-routing middleware, outermost first: rate limit (when on; refused requests count too, so
+/// guessing API keys is bounded), access guard (which logs its own refusals), request log, method override.
 @MiddlewareFixedTypeBuilder<Request, Response, ButlerRequestContext>
 func preRoutingMiddleware(access: AccessGuardMiddleware, rateLimiter: FixedWindowRateLimiter?) -> some MiddlewareProtocol<Request, Response, ButlerRequestContext> {
+    if let rateLimiter { RateLimitMiddleware(limiter: rateLimiter) }
     access
     RequestLogMiddleware()
-    if let rateLimiter { RateLimitMiddleware(limiter: rateLimiter) }
     MethodOverrideMiddleware<ButlerRequestContext>()
 }

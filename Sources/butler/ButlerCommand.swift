@@ -83,6 +83,7 @@ struct ButlerCommand: AsyncParsableCommand {
             for warning in warnings { logger.warning("Config: \(warning)") }
         }
         if noQlikSenseConnection { logger.info("Running without a Qlik Sense connection (--no-qs-connection)") }
+        OpenFileLimit.raise(toServe: config.restServer.maxConnections, logger: logger)
         guard config.restServer.enable else {
             throw fail("Butler.restServerConfig.enable is false: the REST API is off and there is nothing else to run yet")
         }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The built `butler` binary, end to end: durability across SIGKILL, start-up failures, per-client limits.
@@ -192,5 +195,36 @@ struct ButlerBinaryTests {
         #expect(withClientCertificate.hasSuffix(" 200"), "\(withClientCertificate)")
         let intruder = try curl(["--cert", pki.path("intruder.pem"), "--key", pki.path("intruder-key.pem")])
         #expect(intruder.hasSuffix(" 000"), "\(intruder)")
+    }
+
+    // Attack finding F3: at the usual soft limit of 1,024 open files, descriptors ran out before the default
+    // maxConnections (1,000) refused any connection. The soft limit is raised to the hard one at start-up,
+    // and a cap the hard limit can't serve is warned about.
+    @Test func theOpenFileLimitIsRaisedAndAnUnservableCapWarnedAbout() async throws {
+        let butler = try ButlerProcess()
+        for (hard, warned) in [(4096, false), (600, true)] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -Sn 256 && ulimit -Hn \(hard) && exec \"$0\" -c \"$1\" --loglevel info", ButlerProcess.binary.path, butler.configURL.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            // Ask the running process for its limit, then stop it.
+            var limits = ""
+            for _ in 0..<200 where !limits.contains("Max open files") {
+                if (try? await butler.request("GET", "/v4/butlerping").status) == 200 {
+                    limits = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)) ?? ""
+                } else {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }.map(String.init) ?? ""
+            #expect(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first == "\(hard)", "\(line)")
+            #expect(text.contains("the open-file limit is \(hard), too low for restServerConfig.maxConnections 1000") == warned, "\(text)")
+        }
     }
 }

@@ -106,6 +106,25 @@ extension FileRouteTests {
         }
     }
 
+    // Found by a longer fuzz run: a destination whose folder is a file (an earlier request put a file
+    // there) answered 500; it is a conflict, and nothing changes.
+    @Test func aDestinationBelowAFileIsAConflict() async throws {
+        let tree = try Tree()
+        try tree.write("from/a", "a")
+        try tree.write("to/sub", "a file where a folder is expected")
+        try Self.link(tree.path("from/link-out"), tree.path("outside"))
+        let before = Self.snapshot(tree.path(""))
+        try await withButler(tree.config) { client in
+            for (route, from) in [("/v4/filecopy", "a"), ("/v4/filemove", "a"), ("/v4/filemove", "link-out")] {
+                for overwrite in [false, true] {
+                    let response = try await client.send(.put, route, json: #"{"fromFile":"\#(from)","toFile":"sub/a","overwrite":\#(overwrite)}"#)
+                    #expect(response.status == .conflict, "\(route) \(from) \(overwrite): \(response.text)")
+                }
+            }
+        }
+        #expect(Self.snapshot(tree.path("")) == before)
+    }
+
     @Test func aFileStillReplacesAFile() async throws {
         let tree = try Tree()
         try tree.write("from/a", "new")

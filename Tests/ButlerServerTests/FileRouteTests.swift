@@ -248,7 +248,7 @@ struct FileRouteTests {
             #expect(created.json == ["directory": .string(nested)])
             #expect(FileManager.default.fileExists(atPath: nested))
             let blocked = try await client.send(.post, "/v4/createdir", json: #"{"directory":"\#(tree.path("qvd/a.qvd/sub"))"}"#)
-            #expect(blocked.json == butlerError(500, "Internal Server Error", "Failed to create directory"))
+            #expect(blocked.json == butlerError(409, "Conflict", "A name on the path is a file where a folder is needed: nothing was changed"))
             for route in ["/v4/createdir", "/v4/createdirqvd"] {
                 for body in ["{}", #"{"directory":""}"#] {
                     let response = try await client.send(.post, route, json: body)

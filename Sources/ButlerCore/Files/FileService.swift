@@ -263,8 +263,9 @@ public struct FileService: Sendable {
     }
 
     /// Runs blocking file-system work on a Dispatch thread, logging the resolved paths and the outcome.
-    /// A `ButlerError` passes through; a name too long for the file system is 400; any other failure is
-    /// logged with its cause and reported as `failure` (500).
+    /// A `ButlerError` passes through; a name too long for the file system is 400; a file where a folder is
+    /// needed, or a path that changed during the work (a link appeared, a name vanished or appeared), is
+    /// 409; any other failure is logged with its cause and reported as `failure` (500).
     private func run<Value: Sendable>(
         _ operation: String, _ paths: AbsolutePath..., failure: String, _ work: @escaping @Sendable () throws -> Value
     ) async throws -> Value {
@@ -286,6 +287,14 @@ public struct FileService: Sendable {
             // A folder on the way was swapped for a symlink after the approval: nothing is done through it.
             logger.warning("File operation: \(description): \(error)")
             throw ButlerError(.conflict, "A path changed while the operation ran (a symlink appeared): stopped")
+        } catch let error as FileSystem.Failure where error.code == ENOTDIR {
+            // A name on the way is a file where a folder is needed (e.g. an earlier request put one there).
+            logger.warning("File operation: \(description): \(error)")
+            throw ButlerError(.conflict, "A name on the path is a file where a folder is needed: nothing was changed")
+        } catch let error as FileSystem.Failure where [ENOENT, EEXIST, ENOTEMPTY].contains(error.code) {
+            // Something on the way vanished or appeared after the checks (another request, another process).
+            logger.warning("File operation: \(description): \(error)")
+            throw ButlerError(.conflict, "A path changed while the operation ran: stopped")
         } catch let error as FileSystem.Failure where error.code == ENAMETOOLONG {
             logger.warning("File operation: \(description): \(error)")
             throw PathParser.tooLong

@@ -9,6 +9,17 @@ import Testing
 /// The schedule routes (DESIGN Decisions 1 and 10; B26, B27, B30, B32, B33) with a real schedule file.
 @Suite("Schedule routes", .serialized)
 struct ScheduleRouteTests {
+    /// `GET /v4/schedules?id=` once the schedule shows a `lastRun` (or after 5 s, when the test then fails).
+    static func afterFirstRun(_ id: String, _ client: some TestClientProtocol) async throws -> TestResponse {
+        var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+        let until = ContinuousClock.now + .seconds(5)
+        while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
+            try await Task.sleep(for: .milliseconds(20))
+            shown = try await client.send(.get, "/v4/schedules?id=\(id)")
+        }
+        return shown
+    }
+
     static let task = "e3b27f50-b1c0-4879-88fc-c7cdd9c1cf3e"
 
     static func config(file: String, endpoints: EndpointSwitches = .all) -> ButlerConfig {
@@ -209,12 +220,7 @@ struct ScheduleRouteTests {
                     }
                     #expect(sim.site.startedTaskIds.first == TestSite.salesTask)
                     let id = created.json?["id"]?.stringValue ?? ""
-                    var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
-                    let until = ContinuousClock.now + .seconds(5)
-                    while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
-                        try await Task.sleep(for: .milliseconds(20))
-                        shown = try await client.send(.get, "/v4/schedules?id=\(id)")
-                    }
+                    let shown = try await Self.afterFirstRun(id, client)
                     #expect(shown.json?["lastRun"]?["result"] == "started")
                     _ = try await client.send(.put, "/v4/schedules/stopall")
                 }
@@ -275,12 +281,7 @@ struct ScheduleRouteTests {
                     let body = Self.body(name: "every second", cron: "* * * * * *", zone: "UTC", task: TestSite.salesTask)
                     let created = try await client.send(.post, "/v4/schedules", json: body)
                     let id = created.json?["id"]?.stringValue ?? ""
-                    var shown = try await client.send(.get, "/v4/schedules?id=\(id)")
-                    let until = ContinuousClock.now + .seconds(5)
-                    while shown.json?["lastRun"] == nil && ContinuousClock.now < until {
-                        try await Task.sleep(for: .milliseconds(20))
-                        shown = try await client.send(.get, "/v4/schedules?id=\(id)")
-                    }
+                    let shown = try await Self.afterFirstRun(id, client)
                     #expect(shown.json?["lastRun"]?["result"] == "denied: the task is not allowed by Butler.startTaskFilter")
                     _ = try await client.send(.put, "/v4/schedules/stopall")
                     #expect(sim.site.startedTaskIds.isEmpty)

@@ -46,28 +46,15 @@ public struct RestServerConfig: Equatable, Sendable, Decodable {
         serverPort = try container.integer(.serverPort, in: 0...65535, default: 8080)
         tls = try container.value(.tls, default: .init())
         maxConnections = try container.integer(.maxConnections, in: 1...1_000_000, default: 1000)
-        let clients: [String] = try container.value(.allowedClients, default: [])
-        allowedClients = try clients.enumerated().map { index, text in
-            guard let range = IPAddressRange(text.trimmingASCIISpaces) else {
-                throw ConfigError(container.codingPath + [CodingKeys.allowedClients, AnyCodingKey(intValue: index)!],
-                    "expected an IP address or a CIDR range (10.0.0.0/8, fd00::/8), found \"\(text)\"")
-            }
-            return range
+        allowedClients = try container.list(.allowedClients, expected: "an IP address or a CIDR range (10.0.0.0/8, fd00::/8)") {
+            IPAddressRange($0.trimmingASCIISpaces)
         }
-        allowedOrigins = try container.value(.allowedOrigins, default: [String]()).enumerated().map { index, text in
-            guard let origin = WebOrigin(text) else {
-                throw ConfigError(container.codingPath + [CodingKeys.allowedOrigins, AnyCodingKey(intValue: index)!],
-                    "expected an origin such as https://qmc.example.com:443, found \"\(text)\"")
-            }
-            return origin.description
+        allowedOrigins = try container.list(.allowedOrigins, expected: "an origin such as https://qmc.example.com:443") {
+            WebOrigin($0)?.description
         }
-        allowedHosts = try container.value(.allowedHosts, default: [String]()).enumerated().map { index, text in
-            let host = text.trimmingASCIISpaces.lowercased()
-            guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == "@" }) else {
-                throw ConfigError(container.codingPath + [CodingKeys.allowedHosts, AnyCodingKey(intValue: index)!],
-                    "expected a host name or host:port, found \"\(text)\"")
-            }
-            return host
+        // Checked with the parser the Host rule uses, so no entry is silently ignored there.
+        allowedHosts = try container.list(.allowedHosts, expected: "a host name or host:port") { text in
+            HostAuthority(text.trimmingASCIISpaces).map { _ in text.trimmingASCIISpaces.lowercased() }
         }
         auth = try container.value(.auth, default: .init())
     }
@@ -193,14 +180,23 @@ public struct APIKeyConfig: Equatable, Sendable, Decodable {
         default:
             throw ConfigError(container.codingPath, "expected exactly one of key or keyFile")
         }
-        if let groups = try container.decodeIfPresent([String].self, forKey: .endpoints) {
-            endpoints = try Set(groups.enumerated().map { index, text in
-                guard let group = RouteGroup(rawValue: text) else {
-                    throw ConfigError(container.codingPath + [CodingKeys.endpoints, AnyCodingKey(intValue: index)!],
-                        "expected one of \(RouteGroup.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
-                }
-                return group
+        if container.contains(.endpoints), try !container.decodeNil(forKey: .endpoints) {
+            endpoints = Set(try container.list(.endpoints, expected: "one of \(RouteGroup.allCases.map(\.rawValue).joined(separator: ", "))") {
+                RouteGroup(rawValue: $0)
             })
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A list of strings at `key` (absent or null: empty), each turned into a value by `parse`; an entry
+    /// `parse` refuses is a `ConfigError` naming its index: `expected <expected>, found "<text>"`.
+    func list<T>(_ key: Key, expected: String, _ parse: (String) -> T?) throws -> [T] {
+        try value(key, default: [String]()).enumerated().map { index, text in
+            guard let value = parse(text) else {
+                throw ConfigError(codingPath + [key, AnyCodingKey(intValue: index)!], "expected \(expected), found \"\(text)\"")
+            }
+            return value
         }
     }
 }
